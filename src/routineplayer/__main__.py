@@ -1,0 +1,3 @@
+from routineplayer.cli import main
+
+raise SystemExit(main())

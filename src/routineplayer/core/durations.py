@@ -1,0 +1,63 @@
+"""Durations as people write them: ``45s``, ``1m30s``, ``3m``, ``1h``, or plain seconds."""
+
+from __future__ import annotations
+
+import re
+
+_PART = re.compile(r"(\d+(?:\.\d+)?)\s*(h|m|s)")
+_WHOLE = re.compile(r"^\s*(?:\d+(?:\.\d+)?\s*[hms]\s*)+$")
+_UNIT_SECONDS = {"h": 3600.0, "m": 60.0, "s": 1.0}
+
+
+class DurationError(ValueError):
+    """Text that is not a duration; the message says what is expected."""
+
+
+EXPECTED = "a duration such as 45s, 1m30s, 3m or a number of seconds"
+
+
+def parse_duration(value: object) -> float:
+    """Seconds from an int/float or a string like ``1m30s``; raises DurationError."""
+    if isinstance(value, bool):  # bool is an int subclass; `true` is never a duration
+        raise DurationError(f"expected {EXPECTED}, got {value!r}")
+    if isinstance(value, int | float):
+        return float(value)
+    if isinstance(value, str):
+        text = value.strip().lower()
+        try:
+            return float(text)
+        except ValueError:
+            pass
+        if _WHOLE.match(text):
+            units = [u for _, u in _PART.findall(text)]
+            if len(units) == len(set(units)) and units == sorted(units, key="hms".index):
+                return sum(float(n) * _UNIT_SECONDS[u] for n, u in _PART.findall(text))
+        raise DurationError(f"expected {EXPECTED}, got {value!r}")
+    raise DurationError(f"expected {EXPECTED}, got {type(value).__name__}")
+
+
+def format_duration(seconds: float) -> str:
+    """The shortest canonical text for a duration; parse_duration(format_duration(x)) == x."""
+    if seconds != int(seconds) or seconds < 0:
+        return f"{seconds:g}s" if float(f"{seconds:g}") == seconds else f"{seconds!r}s"
+    total = int(seconds)
+    hours, rest = divmod(total, 3600)
+    minutes, secs = divmod(rest, 60)
+    parts = [f"{hours}h"] if hours else []
+    if minutes:
+        parts.append(f"{minutes}m")
+    if secs or not parts:
+        parts.append(f"{secs}s")
+    return "".join(parts)
+
+
+def spoken_duration(seconds: float) -> str:
+    """Words for a duration in a spoken cue: '1 minute 30 seconds'."""
+    total = round(seconds)
+    minutes, secs = divmod(total, 60)
+    parts = []
+    if minutes:
+        parts.append(f"{minutes} minute{'s' if minutes != 1 else ''}")
+    if secs or not parts:
+        parts.append(f"{secs} second{'s' if secs != 1 else ''}")
+    return " ".join(parts)

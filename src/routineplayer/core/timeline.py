@@ -1,0 +1,455 @@
+"""Expanding a routine into the timeline of segments and cues that the player walks.
+
+This one expansion is shared by ``routineplayer plan``, the session engine, cue rendering
+and the whole-routine audio track, so what is planned is exactly what is played.
+
+The nominal path is expanded ahead: every check answered "no", every rep step without
+tempo taking DEFAULT_SECONDS_PER_REP per rep. A "yes" makes the session insert
+``reset_segment`` and replay the set's segments (``set_segments``); those texts are part of
+``cue_texts`` too, so all speech can be rendered before play starts.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
+from enum import StrEnum
+
+from routineplayer.core.durations import spoken_duration
+from routineplayer.core.model import (
+    DEFAULT_SECONDS_PER_REP,
+    Check,
+    Routine,
+    SourcePos,
+    Step,
+    StepKind,
+)
+
+COUNTDOWN_FROM = 3
+HALFWAY_MIN_SECONDS = 20.0  # shorter work needs no "halfway"
+NEXT_UP_MIN_SECONDS = 30.0  # work this long announces the next step 10 s before its end
+NEXT_UP_BEFORE_END = 10.0
+SPOKEN_BREATHS = 3  # breath phases are spoken for the first cycles, then only chimed
+IMAGERY_EVERY_CYCLES = 6
+WORDS_PER_SECOND = 2.5  # speech pace assumed when sizing a lead-in around its announcement
+RESET_GET_READY_BEFORE_END = 5.0
+
+TEXT_PAUSED = "Paused. Press space to carry on."
+TEXT_RESUMED = "Carrying on."
+TEXT_STOPPED = "Stopped. Take your time getting up."
+
+
+class SegmentKind(StrEnum):
+    LEAD_IN = "lead-in"
+    WORK = "work"
+    WAIT_DONE = "wait-done"  # rep set without tempo: lasts until the user says done
+    REST = "rest"
+    CHECK = "check"  # the belly-disconnect question: lasts until answered
+    RESET = "reset"  # rest-and-reset after a "yes"; only inserted by the session
+
+
+class CueKind(StrEnum):
+    SAFETY = "safety"
+    COUNTDOWN = "countdown"
+    ANNOUNCE = "announce"
+    ENCOURAGE = "encourage"
+
+    @property
+    def priority(self) -> int:
+        """Higher wins when two voices would overlap: safety > countdown > announce > rest."""
+        return _PRIORITY[self]
+
+
+_PRIORITY = {CueKind.SAFETY: 3, CueKind.COUNTDOWN: 2, CueKind.ANNOUNCE: 1, CueKind.ENCOURAGE: 0}
+
+
+class BreathPhaseKind(StrEnum):
+    INHALE = "in"
+    HOLD_IN = "hold-in"
+    EXHALE = "out"
+    HOLD_OUT = "hold-out"
+
+
+BREATH_WORDS = {
+    BreathPhaseKind.INHALE: "Breathe in",
+    BreathPhaseKind.HOLD_IN: "Hold",
+    BreathPhaseKind.EXHALE: "Breathe out",
+    BreathPhaseKind.HOLD_OUT: "Hold",
+}
+BREATH_CHIMES = {BreathPhaseKind.INHALE: "breath-in", BreathPhaseKind.EXHALE: "breath-out"}
+
+
+@dataclass(frozen=True)
+class TimedCue:
+    """Something to say and/or chime at ``offset`` seconds into a segment."""
+
+    offset: float
+    text: str  # "" = chime only
+    kind: CueKind
+    chime: str | None = None
+
+    @property
+    def priority(self) -> int:
+        return self.kind.priority
+
+
+@dataclass(frozen=True)
+class BreathPhase:
+    offset: float
+    duration: float
+    phase: BreathPhaseKind
+
+
+@dataclass(frozen=True)
+class Segment:
+    kind: SegmentKind
+    step_index: int  # into Timeline.steps; -1 for the routine's opening lead-in
+    title: str
+    instruction: str
+    duration: float | None  # None: open-ended (waits for done, or for an answer)
+    planned: float  # seconds assumed by plans and audio tracks
+    set_number: int = 1
+    set_count: int = 1
+    side: str | None = None
+    cues: tuple[TimedCue, ...] = ()
+    breath: tuple[BreathPhase, ...] = ()
+    check: Check | None = None
+    start: float = 0.0  # planned start, seconds from the start of the routine
+
+    @property
+    def end(self) -> float:
+        return self.start + self.planned
+
+    @property
+    def is_open_ended(self) -> bool:
+        return self.duration is None
+
+
+@dataclass(frozen=True)
+class Timeline:
+    routine: Routine
+    steps: tuple[Step, ...]  # includes expanded, in play order
+    segments: tuple[Segment, ...]
+    closing_text: str
+
+    @property
+    def total(self) -> float:
+        return self.segments[-1].end if self.segments else 0.0
+
+    @property
+    def work_seconds(self) -> float:
+        return sum(
+            s.planned for s in self.segments if s.kind in (SegmentKind.WORK, SegmentKind.WAIT_DONE)
+        )
+
+    def cue_texts(self) -> list[str]:
+        """Every text the session may speak, each once, in order of first use."""
+        texts: dict[str, None] = {}
+        for seg in self.segments:
+            for cue in seg.cues:
+                texts.setdefault(cue.text)
+            if seg.check is not None:
+                for cue in reset_segment(seg).cues:
+                    texts.setdefault(cue.text)
+                texts.setdefault(resets_exhausted_text(seg.check))
+        for extra in (self.closing_text, TEXT_PAUSED, TEXT_RESUMED, TEXT_STOPPED):
+            texts.setdefault(extra)
+        texts.pop("", None)
+        return list(texts)
+
+
+class IncludeError(ValueError):
+    """An include names no routine, or includes loop; carries where it was written."""
+
+    def __init__(self, message: str, pos: SourcePos) -> None:
+        super().__init__(message)
+        self.pos = pos
+
+
+Resolver = Callable[[str], Routine]
+
+
+def flatten_steps(routine: Routine, resolve: Resolver, _stack: tuple[str, ...] = ()) -> list[Step]:
+    """The routine's steps with every include replaced by the included routine's steps."""
+    stack = _stack or (routine.source or routine.title,)
+    out: list[Step] = []
+    for step in routine.steps:
+        if step.kind is not StepKind.INCLUDE:
+            out.append(step)
+            continue
+        name = step.include or ""
+        try:
+            included = resolve(name)
+        except LookupError as exc:
+            raise IncludeError(str(exc), step.pos) from exc
+        key = included.source or included.title
+        if key in stack:
+            chain = " -> ".join([*stack, key])
+            raise IncludeError(f"include loop: {chain}", step.pos)
+        out.extend(flatten_steps(included, resolve, (*stack, key)))
+    return out
+
+
+def speech_seconds(text: str) -> float:
+    return len(text.split()) / WORDS_PER_SECOND
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def dose_text(step: Step) -> str:
+    """How much of a step, in words: '2 sets of 8 reps, each side'."""
+    if step.kind is StepKind.REPS:
+        amount = _plural(step.reps or 0, "rep")
+    elif step.kind is StepKind.BREATHING and step.duration is None and step.breathing:
+        amount = _plural(step.breathing.breaths or 0, "breath")
+    else:
+        amount = spoken_duration(step.work_seconds() or 0)
+    if step.sets > 1:
+        amount = f"{step.sets} sets of {amount}"
+    if len(step.sides) > 1:
+        amount += ", each side"
+    return amount
+
+
+def _countdown(end: float) -> list[TimedCue]:
+    return [
+        TimedCue(float(end - n), str(n), CueKind.COUNTDOWN)
+        for n in range(COUNTDOWN_FROM, 0, -1)
+        if end - n > 0
+    ]
+
+
+def _lead_in(step: Step, index: int, routine: Routine) -> Segment:
+    say = f" {step.say}" if step.say else ""
+    text = f"Get ready: {step.display_title}. {dose_text(step)}.{say}"
+    if step.waits_for_done:
+        text += " Press space when each set is done."
+    length = max(routine.lead_in, math.ceil(speech_seconds(text)) + COUNTDOWN_FROM + 1.0)
+    cues = [TimedCue(0.0, text, CueKind.ANNOUNCE), *_countdown(length)]
+    return Segment(
+        SegmentKind.LEAD_IN,
+        index,
+        step.display_title,
+        step.say,
+        length,
+        length,
+        set_count=step.sets,
+        cues=tuple(cues),
+    )
+
+
+def _opening(routine: Routine, total_work: float) -> Segment:
+    text = f"{routine.title}. About {spoken_duration(60 * round(total_work / 60))} of exercise."
+    if routine.position:
+        text += f" {routine.position}"
+    length = max(routine.lead_in, math.ceil(speech_seconds(text)) + 1.0)
+    cue = TimedCue(0.0, text, CueKind.ANNOUNCE)
+    return Segment(
+        SegmentKind.LEAD_IN, -1, routine.title, routine.summary, length, length, cues=(cue,)
+    )
+
+
+def _breathing(step: Step, length: float) -> tuple[tuple[BreathPhase, ...], list[TimedCue]]:
+    assert step.breathing is not None
+    b = step.breathing
+    pattern = [
+        (BreathPhaseKind.INHALE, b.inhale),
+        (BreathPhaseKind.HOLD_IN, b.hold_in),
+        (BreathPhaseKind.EXHALE, b.exhale),
+        (BreathPhaseKind.HOLD_OUT, b.hold_out),
+    ]
+    phases: list[BreathPhase] = []
+    cues: list[TimedCue] = []
+    t, cycle = 0.0, 0
+    while t < length - 1e-9:
+        if b.imagery and (
+            cycle == SPOKEN_BREATHS
+            or (cycle > SPOKEN_BREATHS and cycle % IMAGERY_EVERY_CYCLES == 0)
+        ):
+            cues.append(TimedCue(t, b.imagery, CueKind.ENCOURAGE))
+        for kind, seconds in pattern:
+            if seconds <= 0 or t >= length - 1e-9:
+                continue
+            seconds = min(seconds, length - t)
+            phases.append(BreathPhase(t, seconds, kind))
+            text = BREATH_WORDS[kind] if cycle < SPOKEN_BREATHS else ""
+            chime = BREATH_CHIMES.get(kind)
+            if text or chime:
+                cues.append(TimedCue(t, text, CueKind.COUNTDOWN, chime))
+            t += seconds
+        cycle += 1
+    return tuple(phases), cues
+
+
+def _work(step: Step, index: int, set_no: int, side_no: int, next_title: str | None) -> Segment:
+    sides = step.sides if len(step.sides) > 1 else ()
+    side = sides[side_no] if sides else None
+    last_of_step = set_no == step.sets and side_no == max(len(sides) - 1, 0)
+    length = step.work_seconds()
+    planned = length if length is not None else step.work_seconds(DEFAULT_SECONDS_PER_REP) or 0.0
+
+    if side_no > 0:
+        start_text, chime = f"Switch sides: {side}.", "switch"
+    else:
+        prefix = f"Set {set_no} of {step.sets}. " if step.sets > 1 else ""
+        start_text = f"{prefix}{side.capitalize() + '. ' if side else ''}Begin."
+        chime = "start"
+    if length is None:
+        start_text += f" {_plural(step.reps or 0, 'rep')}, at your own pace."
+
+    cues: list[TimedCue] = []
+    breath: tuple[BreathPhase, ...] = ()
+    if step.kind is StepKind.BREATHING and length is not None:
+        # The first "breathe in" (with its chime) is the start signal.
+        breath, breath_cues = _breathing(step, length)
+        cues.extend(breath_cues)
+    else:
+        cues.append(TimedCue(0.0, start_text, CueKind.ANNOUNCE, chime))
+    if length is not None and step.kind is not StepKind.BREATHING:
+        if step.kind is StepKind.REPS and step.tempo and step.tempo >= 1.5 and step.reps:
+            cues.extend(
+                TimedCue(i * step.tempo, str(i + 1), CueKind.COUNTDOWN) for i in range(1, step.reps)
+            )
+        else:
+            if length >= HALFWAY_MIN_SECONDS:
+                cues.append(TimedCue(length / 2, "Halfway.", CueKind.ENCOURAGE))
+            cues.extend(_countdown(length))
+        if last_of_step and next_title and length >= NEXT_UP_MIN_SECONDS:
+            next_at = length - NEXT_UP_BEFORE_END
+            cues.append(TimedCue(next_at, f"Next: {next_title}.", CueKind.ANNOUNCE))
+    limit = length if length is not None else math.inf
+    cues.extend(TimedCue(c.at, c.say, CueKind.ANNOUNCE) for c in step.cues if c.at < limit)
+    cues.sort(key=lambda c: (c.offset, -c.priority))
+    kind = SegmentKind.WORK if length is not None else SegmentKind.WAIT_DONE
+    return Segment(
+        kind,
+        index,
+        step.display_title,
+        step.say,
+        length,
+        planned,
+        set_number=set_no,
+        set_count=step.sets,
+        side=side,
+        cues=tuple(cues),
+        breath=breath,
+    )
+
+
+def _check(step: Step, index: int, set_no: int) -> Segment:
+    assert step.check is not None
+    text = f"{step.check.question} Press Y for yes, or N for no."
+    cue = TimedCue(0.0, text, CueKind.SAFETY, "check")
+    return Segment(
+        SegmentKind.CHECK,
+        index,
+        step.display_title,
+        step.check.question,
+        None,
+        0.0,
+        set_number=set_no,
+        set_count=step.sets,
+        cues=(cue,),
+        check=step.check,
+    )
+
+
+def _rest(step: Step, index: int, seconds: float, text: str, set_no: int) -> Segment:
+    cues = [TimedCue(0.0, text, CueKind.ANNOUNCE, "rest"), *_countdown(seconds)]
+    if seconds >= NEXT_UP_MIN_SECONDS:
+        cues.insert(1, TimedCue(seconds / 2, "Halfway through the rest.", CueKind.ENCOURAGE))
+    return Segment(
+        SegmentKind.REST,
+        index,
+        "Rest" if step.kind is not StepKind.REST else step.display_title,
+        text,
+        seconds,
+        seconds,
+        set_number=set_no,
+        set_count=step.sets,
+        cues=tuple(cues),
+    )
+
+
+def _step_segments(step: Step, index: int, routine: Routine, nxt: str | None) -> Iterator[Segment]:
+    if step.kind is StepKind.REST:
+        seconds = step.duration or 0.0
+        yield _rest(step, index, seconds, step.say or f"Rest for {spoken_duration(seconds)}.", 1)
+        return
+    yield _lead_in(step, index, routine)
+    for set_no in range(1, step.sets + 1):
+        for side_no in range(max(len(step.sides), 1) if len(step.sides) > 1 else 1):
+            yield _work(step, index, set_no, side_no, nxt)
+        if step.check is not None:
+            yield _check(step, index, set_no)
+        left = step.sets - set_no
+        if left and step.rest_between_sets > 0:
+            text = f"Rest. {_plural(left, 'set')} left."
+            yield _rest(step, index, step.rest_between_sets, text, set_no)
+
+
+def expand(routine: Routine, resolve: Resolver) -> Timeline:
+    """The full planned timeline of a routine (includes resolved with ``resolve``)."""
+    steps = flatten_steps(routine, resolve)
+    total_work = sum(
+        (s.work_seconds(DEFAULT_SECONDS_PER_REP) or 0) * s.sets * max(len(s.sides), 1)
+        for s in steps
+        if s.kind is not StepKind.REST
+    )
+    raw: list[Segment] = [_opening(routine, total_work)] if steps else []
+    for i, step in enumerate(steps):
+        nxt = next((s.display_title for s in steps[i + 1 :] if s.kind is not StepKind.REST), None)
+        raw.extend(_step_segments(step, i, routine, nxt))
+    segments, t = [], 0.0
+    for seg in raw:
+        segments.append(replace(seg, start=t))
+        t += seg.planned
+    closing = f"Well done. That is the end of {routine.title}."
+    return Timeline(routine, tuple(steps), tuple(segments), closing)
+
+
+def reset_segment(check_segment: Segment) -> Segment:
+    """The rest-and-reset that a "yes" to ``check_segment`` starts."""
+    check = check_segment.check
+    assert check is not None
+    seconds = check.reset
+    cues = [TimedCue(0.0, check.reset_cue, CueKind.SAFETY, "rest")]
+    if seconds >= 90:
+        cues.append(TimedCue(seconds - 60, "One minute of rest left.", CueKind.ENCOURAGE))
+    get_ready = seconds - RESET_GET_READY_BEFORE_END
+    if get_ready > 0:
+        cues.append(TimedCue(get_ready, "Get ready to try again.", CueKind.ANNOUNCE))
+    # The countdown follows "get ready" without talking over it.
+    cues.extend(c for c in _countdown(seconds) if c.offset > get_ready + 1.5)
+    return replace(
+        check_segment,
+        kind=SegmentKind.RESET,
+        title="Rest and reset",
+        instruction=check.reset_cue,
+        duration=seconds,
+        planned=seconds,
+        cues=tuple(cues),
+        check=None,
+    )
+
+
+def resets_exhausted_text(check: Check) -> str:
+    return (
+        f"Your lower belly has disconnected {_plural(check.max_resets + 1, 'time')} on this set. "
+        "That is enough for this exercise today. Rest, then press Enter to move on."
+    )
+
+
+def set_segments(timeline: Timeline, check_index: int) -> list[Segment]:
+    """The work segments of the set that the check at ``check_index`` followed."""
+    check = timeline.segments[check_index]
+    return [
+        s
+        for s in timeline.segments[:check_index]
+        if s.step_index == check.step_index
+        and s.set_number == check.set_number
+        and s.kind in (SegmentKind.WORK, SegmentKind.WAIT_DONE)
+    ]

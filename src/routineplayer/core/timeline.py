@@ -30,6 +30,7 @@ COUNTDOWN_FROM = 3
 HALFWAY_MIN_SECONDS = 20.0  # shorter work needs no "halfway"
 NEXT_UP_MIN_SECONDS = 30.0  # work this long announces the next step 10 s before its end
 NEXT_UP_BEFORE_END = 10.0
+OWN_CUE_NEAR = 3.0  # an author's cue this close to an automatic one replaces it
 SPOKEN_BREATHS = 3  # breath phases are spoken for the first cycles, then only chimed
 IMAGERY_EVERY_CYCLES = 6
 WORDS_PER_SECOND = 2.5  # speech pace assumed when sizing a lead-in around its announcement
@@ -314,7 +315,9 @@ def _work(step: Step, index: int, set_no: int, side_no: int, next_title: str | N
                 TimedCue(i * step.tempo, str(i + 1), CueKind.COUNTDOWN) for i in range(1, step.reps)
             )
         else:
-            if length >= HALFWAY_MIN_SECONDS:
+            # A cue the author wrote near the middle replaces the automatic "halfway".
+            own_near_middle = any(abs(c.at - length / 2) < OWN_CUE_NEAR for c in step.cues)
+            if length >= HALFWAY_MIN_SECONDS and not own_near_middle:
                 cues.append(TimedCue(length / 2, "Halfway.", CueKind.ENCOURAGE))
             cues.extend(_countdown(length))
         if last_of_step and next_title and length >= NEXT_UP_MIN_SECONDS:

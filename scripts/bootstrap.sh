@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# Set up everything `make run` and `make test` need, on Debian 12 with only python3:
+#   1. the Debian packages (installed when run as root; otherwise the one apt line is printed),
+#   2. .venv with the project installed editable, with its test and dev extras.
+# Idempotent: the second run only checks (dpkg-query and a stamp file) and takes well under a
+# second. Run it directly or through make; PYTHON=python3.12 picks another interpreter.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PYTHON=${PYTHON:-python3}
+VENV=.venv
+STAMP=.stamp-venv # holds a hash of what the venv was installed from; see .gitignore
+
+# What the program, its tests and its tools need from the system:
+#   speech: espeak-ng (the voice pyttsx3 drives through libespeak-ng1);
+#   audio tests: pulseaudio + null sink, pactl/parec/paplay, sox to measure, alsa-utils;
+#   GUI tests and screenshots: xvfb, xauth, xdotool, imagemagick;
+#   packaging checks: desktop-file-utils, appstream;
+#   Qt 6 wheels: the xcb/EGL/GL/font/dbus/pulse libraries their platform and multimedia
+#   plugins link against (found with ldd on PySide6's plugins/platforms/libqxcb.so,
+#   plugins/multimedia/*.so and Qt/lib/libQt6{Gui,XcbQpa,Multimedia}.so).
+DEBIAN_PACKAGES=(
+    python3-venv
+    espeak-ng libespeak-ng1
+    pulseaudio pulseaudio-utils alsa-utils sox libsox-fmt-all
+    xvfb xauth xdotool imagemagick
+    desktop-file-utils appstream
+    fonts-dejavu-core
+    libegl1 libgl1 libdrm2 libfontconfig1 libfreetype6 libdbus-1-3 libpulse0 libglib2.0-0
+    libzstd1 libx11-6 libx11-xcb1 libxext6 libxrandr2 libxkbcommon0 libxkbcommon-x11-0
+    libxcb1 libxcb-cursor0 libxcb-glx0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1
+    libxcb-randr0 libxcb-render0 libxcb-render-util0 libxcb-shape0 libxcb-shm0 libxcb-sync1
+    libxcb-util1 libxcb-xfixes0 libxcb-xinerama0 libxcb-xkb1
+)
+
+say() { printf 'bootstrap: %s\n' "$*" >&2; }
+
+missing_debian_packages() {
+    # dpkg-query prints nothing for a package it has never heard of, so compare both ways.
+    local installed
+    installed=$(dpkg-query -W -f='${db:Status-Status} ${Package}\n' "${DEBIAN_PACKAGES[@]}" \
+        2>/dev/null | awk '$1 == "installed" { sub(/:.*/, "", $2); print $2 }') || true
+    local p
+    for p in "${DEBIAN_PACKAGES[@]}"; do
+        grep -qxF -- "$p" <<<"$installed" || printf '%s\n' "$p"
+    done
+}
+
+install_system_packages() {
+    if ! command -v dpkg-query >/dev/null; then
+        say "not a Debian system: make sure the equivalents of these are installed:"
+        say "  ${DEBIAN_PACKAGES[*]}"
+        return 0
+    fi
+    local missing
+    mapfile -t missing < <(missing_debian_packages)
+    ((${#missing[@]} == 0)) && return 0
+
+    if [[ $(id -u) != 0 ]]; then
+        say "these Debian packages are missing: ${missing[*]}"
+        say "install them with this one command, then run make again:"
+        printf '\n    sudo apt-get install %s\n\n' "${missing[*]}" >&2
+        exit 1
+    fi
+    say "installing ${#missing[@]} Debian packages: ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -q
+    apt-get install -y -q --no-install-recommends "${missing[@]}"
+}
+
+install_venv() {
+    # A venv whose interpreter has gone (e.g. the python it was made from was removed) is
+    # rebuilt rather than patched.
+    if ! "$VENV/bin/python" -c '' 2>/dev/null; then
+        say "creating $VENV with $PYTHON"
+        rm -rf "$VENV" "$STAMP"
+        "$PYTHON" -m venv "$VENV"
+    fi
+    local want
+    want="$(sha256sum pyproject.toml | cut -d' ' -f1) $("$VENV/bin/python" -c 'import sys; print(sys.version.split()[0])')"
+    if [[ -f $STAMP && $(<"$STAMP") == "$want" ]]; then
+        return 0
+    fi
+    say "installing the project and its test/dev tools into $VENV (pyproject.toml changed)"
+    "$VENV/bin/python" -m pip install --disable-pip-version-check -e '.[test,dev]'
+    printf '%s\n' "$want" >"$STAMP"
+}
+
+install_system_packages
+install_venv

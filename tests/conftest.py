@@ -1,0 +1,108 @@
+"""Settings shared by every test: isolated per-user dirs, headless Qt, system requirements.
+
+Area conftests (tests/gui, tests/audio, ...) add their own fixtures on top of these.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+# Set before anything can create a QApplication; pytest_configure below honours --onscreen.
+if os.environ.get("ROUTINEPLAYER_ONSCREEN") != "1":
+    os.environ["QT_QPA_PLATFORM"] = "offscreen"
+
+# Commands each marker's tests need, with the Debian package that provides them.
+MARKER_COMMANDS: dict[str, list[tuple[str, str]]] = {
+    "audio": [
+        ("pulseaudio", "pulseaudio"),
+        ("pactl", "pulseaudio-utils"),
+        ("parec", "pulseaudio-utils"),
+    ],
+    "speech": [("espeak-ng", "espeak-ng")],
+    "xvfb": [("Xvfb", "xvfb"), ("xauth", "xauth"), ("xdotool", "xdotool")],
+}
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--onscreen",
+        action="store_true",
+        help="show Qt windows on the real display instead of the offscreen platform",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if config.getoption("--onscreen"):
+        os.environ["ROUTINEPLAYER_ONSCREEN"] = "1"
+        os.environ.pop("QT_QPA_PLATFORM", None)
+
+
+def require_command(name: str, package: str) -> str:
+    """Return the path of `name`, or fail the test naming the Debian package to install.
+
+    Missing system components fail rather than skip, so CI cannot go green without them.
+    """
+    path = shutil.which(name)
+    if path is None:
+        pytest.fail(
+            f"'{name}' is not installed: install the Debian package {package} "
+            f"(sudo apt-get install {package}, or run scripts/bootstrap.sh as root)",
+            pytrace=False,
+        )
+    return path
+
+
+def require_debian_package(package: str) -> None:
+    """Fail the test unless the Debian package (e.g. a library used via ctypes) is installed."""
+    require_command("dpkg-query", "dpkg")
+    status = subprocess.run(
+        ["dpkg-query", "-W", "-f=${db:Status-Status}", package],
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout
+    if status != "installed":
+        pytest.fail(
+            f"the Debian package {package} is not installed "
+            f"(sudo apt-get install {package}, or run scripts/bootstrap.sh as root)",
+            pytrace=False,
+        )
+
+
+@pytest.fixture(autouse=True)
+def routineplayer_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Point every per-user dir (data, journal, cache, config) at a fresh temporary dir.
+
+    An environment variable rather than a patched function, so subprocesses (the CLI, the
+    speech worker) are isolated too.
+    """
+    home = tmp_path / "routineplayer-home"
+    home.mkdir()
+    monkeypatch.setenv("ROUTINEPLAYER_HOME", str(home))
+    return home
+
+
+@pytest.fixture(autouse=True)
+def _marker_requirements(request: pytest.FixtureRequest) -> None:
+    """Fail tests marked audio/speech/xvfb up front when their system commands are missing."""
+    for marker, commands in MARKER_COMMANDS.items():
+        if request.node.get_closest_marker(marker):
+            for name, package in commands:
+                require_command(name, package)
+
+
+@pytest.fixture(name="require_command")
+def _require_command_fixture() -> Callable[[str, str], str]:
+    """`require_command(name, package)` for tests, without importing conftest."""
+    return require_command
+
+
+@pytest.fixture(name="require_debian_package")
+def _require_debian_package_fixture() -> Callable[[str], None]:
+    return require_debian_package

@@ -1,0 +1,269 @@
+"""The command line: the window by default, and validate, list and plan.
+
+Each subcommand is one small ``_add_<name>(subparsers)`` function that declares its
+arguments and sets ``run`` to a ``(args) -> exit code`` function; to add a subcommand,
+write one and list it in SUBCOMMANDS. Global options go in ``_add_global_options``.
+Problems go to stderr, one line each; results go to stdout. Exit codes: 0 fine,
+1 the window cannot start, 2 problems found or bad usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sys
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+
+from routineplayer import __version__
+from routineplayer.core.library import Library, LibraryEntry
+from routineplayer.core.loader import include_problems, load_routine, validate_file
+from routineplayer.core.model import Routine
+from routineplayer.core.paths import DataNotFoundError
+from routineplayer.core.plan import format_clock, plan_json, plan_text
+from routineplayer.core.problems import Problem, RoutineError
+from routineplayer.core.timeline import IncludeError, expand
+
+EXIT_OK = 0
+EXIT_NO_WINDOW = 1
+EXIT_PROBLEMS = 2
+ROUTINE_SUFFIXES = (".yaml", ".yml")
+
+
+class CliError(Exception):
+    """A problem to report in one line (no traceback), exiting with EXIT_PROBLEMS."""
+
+
+def _library() -> Library:
+    try:
+        return Library()
+    except DataNotFoundError as exc:
+        raise CliError(f"{exc}; reinstall routineplayer") from exc
+
+
+def _print_problems(problems: Iterable[Problem]) -> int:
+    count = 0
+    for problem in problems:
+        print(problem, file=sys.stderr)
+        count += 1
+    return count
+
+
+# --- validate ------------------------------------------------------------------------------
+
+
+def _add_validate(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = sub.add_parser(
+        "validate",
+        help="check routine files and report every problem",
+        description="Check routine files (or every .yaml file in a folder). Each problem is "
+        "printed on stderr as FILE:LINE:COL: key.path: what was expected. "
+        "Exit code 0 when all are valid, 2 otherwise.",
+    )
+    parser.add_argument("files", nargs="+", metavar="FILE", type=Path, help="file or folder")
+    parser.set_defaults(run=_run_validate)
+
+
+def _routine_files(paths: Sequence[Path]) -> list[Path]:
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found = sorted(p for p in path.iterdir() if p.suffix in ROUTINE_SUFFIXES)
+            if not found:
+                raise CliError(f"{path}: no routine files (*.yaml) in this folder")
+            files.extend(found)
+        else:
+            files.append(path)  # a missing file is reported by the loader, with the others
+    return files
+
+
+def _run_validate(args: argparse.Namespace) -> int:
+    library = _library()
+    files = _routine_files(args.files)
+    bad_files = problems = 0
+    for path in files:
+        found = _print_problems(validate_file(path, library))
+        problems += found
+        bad_files += bool(found)
+    if problems:
+        print(
+            f"{problems} problem{'s' * (problems != 1)} in {bad_files} of {len(files)} "
+            f"file{'s' * (len(files) != 1)}",
+            file=sys.stderr,
+        )
+        return EXIT_PROBLEMS
+    print(f"{len(files)} routine file{'s' * (len(files) != 1)} checked: all valid")
+    return EXIT_OK
+
+
+# --- list ----------------------------------------------------------------------------------
+
+
+def _add_list(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = sub.add_parser(
+        "list",
+        help="list the built-in and your own routines with their lengths",
+        description="List the built-in and your own routines: name (for plan and include), "
+        "title, total length with the time of exercise in it, and where it comes from.",
+    )
+    parser.set_defaults(run=_run_list)
+
+
+def _entry_row(entry: LibraryEntry, library: Library) -> tuple[str, str, str, str]:
+    where = "built-in" if entry.builtin else "yours"
+    if entry.shadowed:
+        where += f" (hidden by the built-in {entry.name}: rename {entry.path})"
+    try:
+        routine = load_routine(entry.path) if entry.shadowed else library.resolve(entry.name)
+        timeline = expand(routine, library.resolve)
+    except (RoutineError, LookupError, IncludeError):
+        return entry.name, "?", f"has problems: run routineplayer validate {entry.path}", where
+    length = f"{format_clock(timeline.total)} ({format_clock(timeline.work_seconds)} work)"
+    return entry.name, routine.title, length, where
+
+
+def _run_list(args: argparse.Namespace) -> int:
+    library = _library()
+    rows = [_entry_row(entry, library) for entry in library.entries()]
+    if not rows:
+        print("no routines found")
+        return EXIT_OK
+    widths = [max(len(row[i]) for row in rows) for i in range(3)]
+    for row in rows:
+        cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=False)]
+        print("  ".join([*cells, row[3]]))
+    return EXIT_OK
+
+
+# --- plan ----------------------------------------------------------------------------------
+
+
+def _add_plan(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = sub.add_parser(
+        "plan",
+        help="show a routine's timeline: every segment and spoken cue with its time",
+        description="Show the expanded timeline the player will follow: each segment with "
+        "its start and end, and every cue at its time from the start. Open-ended segments "
+        "(reps without tempo, the safety check) count with the time the plan assumes.",
+    )
+    parser.add_argument("routine", metavar="NAME|FILE", help="a routine name or a .yaml file")
+    parser.add_argument("--json", action="store_true", help="print JSON instead of text")
+    parser.set_defaults(run=_run_plan)
+
+
+def _is_file_argument(text: str) -> bool:
+    return text.endswith(ROUTINE_SUFFIXES) or os.sep in text or "/" in text
+
+
+def _planned_routine(target: str, library: Library) -> tuple[Routine, Library]:
+    """The routine that ``target`` names, and the library its includes resolve in."""
+    if _is_file_argument(target) or (Path(target).is_file() and library.path_of(target) is None):
+        path = Path(target)
+        library = library.with_dir(path.parent)
+        problems = validate_file(path, library)
+        if problems:
+            raise RoutineError(problems)
+        return load_routine(path), library
+    try:
+        routine = library.resolve(target)
+    except LookupError as exc:
+        raise CliError(str(exc)) from exc
+    problems = include_problems(routine, library)
+    if problems:
+        raise RoutineError(problems)
+    return routine, library
+
+
+def _run_plan(args: argparse.Namespace) -> int:
+    try:
+        routine, library = _planned_routine(args.routine, _library())
+    except RoutineError as exc:
+        _print_problems(exc.problems)
+        return EXIT_PROBLEMS
+    timeline = expand(routine, library.resolve)
+    sys.stdout.write(plan_json(timeline) if args.json else plan_text(timeline))
+    return EXIT_OK
+
+
+# --- the window ----------------------------------------------------------------------------
+
+
+def _no_display() -> bool:
+    """True on Linux with no X11 or Wayland display and no Qt platform chosen (Qt would abort)."""
+    if not sys.platform.startswith("linux"):
+        return False
+    return not any(os.environ.get(v) for v in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"))
+
+
+def _run_gui(argv: list[str]) -> int:
+    if _no_display():
+        print(
+            "routineplayer: no display found (DISPLAY and WAYLAND_DISPLAY are not set), so the "
+            "window cannot open. Start it from a desktop session, or play a routine by sound "
+            "alone: routineplayer play warm-up --audio-only",
+            file=sys.stderr,
+        )
+        return EXIT_PROBLEMS
+    try:
+        app = importlib.import_module("routineplayer.gui.app")
+    except ModuleNotFoundError as exc:
+        if exc.name in ("routineplayer.gui", "routineplayer.gui.app"):
+            print(
+                "routineplayer: the window is not part of this build yet "
+                "(routineplayer.gui.app is missing); try routineplayer --help",
+                file=sys.stderr,
+            )
+            return EXIT_NO_WINDOW
+        if exc.name and exc.name.split(".")[0] in ("PySide6", "shiboken6"):
+            print(
+                f"routineplayer: {exc.name} is not installed, so the window cannot open; "
+                "run `make setup` (or pip install PySide6)",
+                file=sys.stderr,
+            )
+            return EXIT_NO_WINDOW
+        raise
+    result: int = app.main(argv)
+    return result
+
+
+# --- the parser ------------------------------------------------------------------------------
+
+
+def _add_global_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--version", action="version", version=f"routineplayer {__version__}")
+
+
+SubcommandAdder = Callable[["argparse._SubParsersAction[argparse.ArgumentParser]"], None]
+SUBCOMMANDS: list[SubcommandAdder] = [_add_validate, _add_list, _add_plan]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="routineplayer",
+        description="Guided exercise and breathing routines with spoken cues. "
+        "With no command, the window opens.",
+    )
+    _add_global_options(parser)
+    sub = parser.add_subparsers(title="commands", dest="command", metavar="COMMAND")
+    for add in SUBCOMMANDS:
+        add(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    args = build_parser().parse_args(args_list)
+    run: Callable[[argparse.Namespace], int] | None = getattr(args, "run", None)
+    try:
+        if run is None:
+            return _run_gui(args_list)
+        return run(args)
+    except CliError as exc:
+        print(f"routineplayer: {exc}", file=sys.stderr)
+        return EXIT_PROBLEMS
+    except BrokenPipeError:  # `routineplayer plan x | head`: the reader left; not an error
+        # Point stdout at /dev/null so the interpreter's final flush does not complain.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_OK

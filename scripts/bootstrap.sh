@@ -16,9 +16,10 @@ STAMP=.stamp-venv # holds a hash of what the venv was installed from; see .gitig
 #   audio tests: pulseaudio + null sink, pactl/parec/paplay, sox to measure, alsa-utils;
 #   GUI tests and screenshots: xvfb, xauth, xdotool, imagemagick;
 #   packaging checks: desktop-file-utils, appstream;
-#   Qt 6 wheels: the xcb/EGL/GL/font/dbus/pulse libraries their platform and multimedia
-#   plugins link against (found with ldd on PySide6's plugins/platforms/libqxcb.so,
-#   plugins/multimedia/*.so and Qt/lib/libQt6{Gui,XcbQpa,Multimedia}.so).
+#   Qt 6 wheels: the xcb/wayland/EGL/GL/font/dbus/pulse libraries their platform and
+#   multimedia plugins link against (found with ldd on PySide6's plugins/platforms/*.so,
+#   plugins/multimedia/*.so and Qt/lib/libQt6{Gui,XcbQpa,Multimedia}.so in a debootstrapped
+#   Debian 12 with only python3 and make).
 DEBIAN_PACKAGES=(
     python3-venv
     espeak-ng libespeak-ng1
@@ -30,7 +31,7 @@ DEBIAN_PACKAGES=(
     libzstd1 libx11-6 libx11-xcb1 libxext6 libxrandr2 libxkbcommon0 libxkbcommon-x11-0
     libxcb1 libxcb-cursor0 libxcb-glx0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1
     libxcb-randr0 libxcb-render0 libxcb-render-util0 libxcb-shape0 libxcb-shm0 libxcb-sync1
-    libxcb-util1 libxcb-xfixes0 libxcb-xinerama0 libxcb-xkb1
+    libxcb-util1 libxcb-xfixes0 libxcb-xinerama0 libxcb-xkb1 libwayland-cursor0
 )
 
 say() { printf 'bootstrap: %s\n' "$*" >&2; }

@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Build the Linux one-folder bundle dist/routineplayer/ with PyInstaller, add the desktop
+# integration files (share/, install.sh), report its size, pack it as a .tar.gz, and check
+# the frozen app with packaging/check-bundle.sh. `make package` runs this; `make
+# package-check` (CI) runs it with --clean, which throws away PyInstaller's cache first.
+# Fails when the unpacked bundle is over the size target.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+SIZE_TARGET_MB=250
+BIN=.venv/bin
+DIST=dist
+WORK=build/pyinstaller
+BUNDLE=$DIST/routineplayer
+
+say() { printf 'package: %s\n' "$*" >&2; }
+
+clean=()
+case "${1:-}" in
+    --clean) clean=(--clean) ;;
+    "") ;;
+    *) echo "usage: $0 [--clean]" >&2; exit 2 ;;
+esac
+
+if [[ ! -x $BIN/pyinstaller ]]; then
+    say "installing PyInstaller (the project's 'package' extra) into .venv"
+    "$BIN/python" -m pip install --disable-pip-version-check --quiet -e '.[package]'
+fi
+
+if [[ ${#clean[@]} -gt 0 ]]; then
+    rm -rf "$WORK" "$BUNDLE"
+fi
+say "building $BUNDLE with $("$BIN/pyinstaller" --version) (a few minutes from clean)"
+"$BIN/pyinstaller" --noconfirm --log-level WARN "${clean[@]}" \
+    --distpath "$DIST" --workpath "$WORK" packaging/routineplayer.spec
+
+bash packaging/add-desktop-files.sh "$BUNDLE"
+version=$("$BIN/python" -c 'from routineplayer import __version__; print(__version__)')
+
+# Apparent size (what unpacking takes before file-system rounding), in MB of 2^20 bytes.
+size_mb=$(($(du -sb "$BUNDLE" | cut -f1) / 1048576))
+archive=$DIST/routineplayer-$version-linux-$(uname -m).tar.gz
+tar -C "$DIST" -czf "$archive" routineplayer
+archive_mb=$(($(stat -c %s "$archive") / 1048576))
+echo "bundle_size_mb $size_mb MB (target <= $SIZE_TARGET_MB)"
+echo "bundle_archive_mb $archive_mb MB (target none, reported only)"
+say "bundle: $BUNDLE  archive: $archive"
+
+bash packaging/check-bundle.sh "$BUNDLE"
+
+if ((size_mb > SIZE_TARGET_MB)); then
+    say "FAIL: the bundle is $size_mb MB, over the $SIZE_TARGET_MB MB target"
+    exit 1
+fi

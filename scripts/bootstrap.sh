@@ -70,6 +70,10 @@ install_system_packages() {
 }
 
 install_venv() {
+    # Several `make test` runs may start at once (developers share a checkout): one installs,
+    # the others wait for it and then find the stamp up to date.
+    exec 9>"$STAMP.lock"
+    flock 9
     # A venv whose interpreter has gone (e.g. the python it was made from was removed) is
     # rebuilt rather than patched.
     if ! "$VENV/bin/python" -c '' 2>/dev/null; then

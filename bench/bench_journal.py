@@ -1,0 +1,167 @@
+"""Journal store: the cost of recording a set, and of reading history, for 1,000 sessions.
+
+A journal of 1,000 sessions of 20 sets each (years of daily use) is filled in bulk, then
+timed through the Journal API: one set written (it commits and fsyncs, on the GUI thread,
+at the end of a set), opening the file, the session list, the two chart series and the CSV
+export. Baselines in the same run, interleaved with our writes: a bare sqlite3 INSERT with the same
+settings (our overhead), and with synchronous=NORMAL (what surviving power loss costs).
+The files live in a temporary folder beside the real journal, on the same file system.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from routineplayer.core import paths
+from routineplayer.core.journal import Journal, Outcome
+
+SESSIONS = 1_000
+SETS_PER_SESSION = 20
+WRITES = 300
+READS = 10
+EXERCISES = ("Cat-Camel", "Hip Bridges", "Bird Dog", "Side Plank Clam Shells", "Kettlebell Walk")
+START = datetime(2023, 1, 1, 18, 0, tzinfo=UTC)
+
+
+def stamp(moment: datetime) -> str:
+    return moment.isoformat(timespec="milliseconds")
+
+
+def fill(path: Path) -> None:
+    """1,000 sessions, each with pain ratings and 20 sets, in one transaction."""
+    Journal.open(path).close()  # the schema, through the real migrations
+    db = sqlite3.connect(path, isolation_level=None)
+    db.execute("BEGIN")
+    for n in range(SESSIONS):
+        started = START + timedelta(days=n // 2, hours=12 * (n % 2))
+        sid = db.execute(
+            "INSERT INTO session (routine_title, routine_kind, routine_source, started_at, "
+            "ended_at, outcome, pain_before, pain_before_location, pain_after) "
+            "VALUES ('My rehab routine', 'file', '/home/me/rehab.yaml', ?, ?, 'finished', ?, "
+            "'lower back', ?)",
+            (stamp(started), stamp(started + timedelta(minutes=25)), n % 9, max(0, n % 9 - 2)),
+        ).lastrowid
+        db.executemany(
+            "INSERT INTO set_record (session_id, step_index, step_title, set_number, side, "
+            "check_answer, resets_taken, skipped, completed_at) VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?)",
+            [
+                (
+                    sid,
+                    k // 4,
+                    EXERCISES[k // 4],
+                    k % 2 + 1,
+                    "left" if k % 4 < 2 else "right",
+                    int((n + k) % 7 == 0),
+                    int((n + k) % 11 == 0),
+                    stamp(started + timedelta(minutes=k)),
+                )
+                for k in range(SETS_PER_SESSION)
+            ],
+        )
+    db.execute("COMMIT")
+    db.close()
+
+
+def times_ms(action: Callable[[], object], repeat: int) -> list[float]:
+    result = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        action()
+        result.append((time.perf_counter() - t0) * 1000)
+    return result
+
+
+def p95(samples: list[float]) -> float:
+    return statistics.quantiles(samples, n=20)[-1]
+
+
+def bare_connection(path: Path, synchronous: str) -> sqlite3.Connection:
+    db = sqlite3.connect(path, isolation_level=None)
+    db.execute("PRAGMA journal_mode = WAL")
+    db.execute(f"PRAGMA synchronous = {synchronous}")
+    return db
+
+
+BARE_INSERT = (
+    "INSERT INTO set_record (session_id, step_index, step_title, set_number, side, "
+    "check_answer, resets_taken, skipped, completed_at) VALUES (1, 0, 'Bird Dog', 1, NULL, "
+    "0, 0, 0, '2025-01-01T00:00:00.000+00:00')"
+)
+
+
+def write_times(path: Path, journal: Journal, sid: int) -> dict[str, list[float]]:
+    """Journal writes and bare INSERTs, interleaved so all see the same disk weather."""
+    full, normal = bare_connection(path, "FULL"), bare_connection(path, "NORMAL")
+    actions: dict[str, Callable[[], object]] = {
+        "journal": lambda: journal.record_set(
+            sid, step_index=0, step_title="Bird Dog", set_number=1, check_answer=False
+        ),
+        "full": lambda: full.execute(BARE_INSERT),
+        "normal": lambda: normal.execute(BARE_INSERT),
+    }
+    samples: dict[str, list[float]] = {name: [] for name in actions}
+    try:
+        for _ in range(WRITES):
+            for name, action in actions.items():
+                samples[name] += times_ms(action, 1)
+    finally:
+        full.close()
+        normal.close()
+    return samples
+
+
+def figure(name: str, value: float, unit: str, target: str) -> None:
+    print(f"{name} {value:.3g} {unit} (target {target})")
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory(prefix="bench-journal-", dir=paths.user_data_dir()) as tmp:
+        path = Path(tmp) / "journal.sqlite3"
+        fill(path)
+        size_mb = path.stat().st_size / 1e6
+
+        open_ms = times_ms(lambda: Journal.open(path).close(), READS)
+        with Journal.open(path) as journal:
+            sid = journal.start_session("Bench", builtin="bench")
+            writes = write_times(path, journal, sid)
+            journal.finish_session(sid, Outcome.FINISHED)
+            history_ms = times_ms(journal.sessions, READS)
+            sets_ms = times_ms(lambda: journal.sets(SESSIONS // 2), READS)
+            charts_ms = times_ms(
+                lambda: (journal.pain_series(), journal.disconnect_rate_by_exercise()), READS
+            )
+            export = Path(tmp) / "export.csv"
+            export_ms = times_ms(lambda: journal.export_csv(export), 3)
+
+    write_ms, full_ms, normal_ms = writes["journal"], writes["full"], writes["normal"]
+    write = statistics.median(write_ms)
+    figure("journal_size", size_mb, "MB", f"info: {SESSIONS} sessions x {SETS_PER_SESSION} sets")
+    figure("journal_open_ms", statistics.median(open_ms), "ms", "<= 200, with quick_check")
+    figure("journal_set_write_ms", write, "ms", "<= 20, committed and fsynced")
+    figure("journal_set_write_p95_ms", p95(write_ms), "ms", "<= 50")
+    figure(
+        "journal_write_vs_bare_sqlite",
+        write / statistics.median(full_ms),
+        "x",
+        "<= 1.5, bare INSERT with the same settings",
+    )
+    figure(
+        "journal_full_sync_vs_normal",
+        statistics.median(full_ms) / statistics.median(normal_ms),
+        "x",
+        "info: the price of synchronous=FULL",
+    )
+    figure("journal_history_list_ms", statistics.median(history_ms), "ms", "<= 100")
+    figure("journal_session_sets_ms", statistics.median(sets_ms), "ms", "<= 10")
+    figure("journal_charts_ms", statistics.median(charts_ms), "ms", "<= 300")
+    figure("journal_csv_export_ms", statistics.median(export_ms), "ms", "<= 3000, 20,000 rows")
+
+
+if __name__ == "__main__":
+    main()

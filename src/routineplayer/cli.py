@@ -232,6 +232,12 @@ def _run_gui(argv: list[str]) -> int:
 
 def _add_global_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--version", action="version", version=f"routineplayer {__version__}")
+    parser.add_argument(
+        "--smoke-test",
+        action="store_true",
+        help="check that this installation works (built-in routines, speech, the window) "
+        "and exit: 0 if it does",
+    )
 
 
 SubcommandAdder = Callable[["argparse._SubParsersAction[argparse.ArgumentParser]"], None]
@@ -256,6 +262,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(args_list)
     run: Callable[[argparse.Namespace], int] | None = getattr(args, "run", None)
     try:
+        if args.smoke_test:
+            from routineplayer.smoke_test import run as smoke_test
+
+            return smoke_test()
         if run is None:
             return _run_gui(args_list)
         return run(args)

@@ -1,0 +1,175 @@
+"""``routineplayer --smoke-test``: prove an installed or frozen app works, without a person.
+
+It does what the app needs at its first start, each step through the app's own code:
+load and expand every built-in routine (core.library, core.timeline), render one cue with
+the speech renderer in its worker process (in the frozen app that is the executable started
+again with a flag: a missing hidden import or driver fails here), check that QtMultimedia's
+backend loaded (a missing Qt plugin fails here), then show the main window and let Qt
+process its events. Each step prints one line; the first failure prints why and exits 1.
+
+Speech is required: the app works without it, but a bundle that cannot speak is broken.
+Works without a display: with none, Qt's offscreen platform is used.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from routineplayer.core import paths
+from routineplayer.core.library import Library
+from routineplayer.core.loader import include_problems
+from routineplayer.core.problems import RoutineError
+from routineplayer.core.timeline import IncludeError, Timeline, expand
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+WINDOW_TIMEOUT_S = 30.0  # for the window to be shown and exposed on a slow, busy machine
+
+
+class SmokeTestFailure(RuntimeError):
+    """One step failed; the message says which and why."""
+
+
+def _say(message: str) -> None:
+    print(f"smoke-test: {message}", flush=True)
+
+
+def load_builtin_routines() -> dict[str, Timeline]:
+    """Every built-in routine, loaded, include-checked and expanded, by name."""
+    try:
+        library = Library()
+    except paths.DataNotFoundError as exc:
+        raise SmokeTestFailure(str(exc)) from exc
+    names = [entry.name for entry in library.entries() if entry.builtin]
+    if not names:
+        raise SmokeTestFailure(f"no built-in routines in {library.builtin_dir}")
+    timelines: dict[str, Timeline] = {}
+    for name in names:
+        try:
+            routine = library.resolve(name)
+            problems = include_problems(routine, library)
+            if problems:
+                raise RoutineError(problems)
+            timelines[name] = expand(routine, library.resolve)
+        except (RoutineError, LookupError, IncludeError) as exc:
+            raise SmokeTestFailure(f"built-in routine '{name}' does not load: {exc}") from exc
+        if not timelines[name].segments:
+            raise SmokeTestFailure(f"built-in routine '{name}' expands to nothing")
+    return timelines
+
+
+def render_one_cue(text: str) -> str:
+    """Render ``text`` through the speech worker into a fresh cache; describe the result.
+
+    A fresh cache, because a cached file would skip the worker, which is what is tested.
+    """
+    from routineplayer.speech.availability import detect_engine
+    from routineplayer.speech.cache import SpeechCache
+    from routineplayer.speech.renderer import Renderer
+    from routineplayer.speech.wavtools import AudioFormatError, read_audio
+
+    engine = detect_engine()
+    if not engine.available:
+        raise SmokeTestFailure(f"speech is unavailable: {engine.reason}")
+    with tempfile.TemporaryDirectory(prefix="routineplayer-smoke-") as tmp:
+        renderer = Renderer(engine=engine, cache=SpeechCache(engine.identity, Path(tmp)))
+        try:
+            report = renderer.render([text])
+        finally:
+            renderer.close()
+        if report.unavailable:
+            raise SmokeTestFailure(f"speech is unavailable: {report.unavailable}")
+        if report.failed or report.rendered != 1:
+            reason = report.failed.get(text, "no file was rendered")
+            raise SmokeTestFailure(f"rendering a cue failed: {reason}")
+        wav = renderer.cache.path(text, renderer.settings)
+        try:
+            seconds = read_audio(wav).seconds
+        except (OSError, AudioFormatError) as exc:
+            raise SmokeTestFailure(f"the rendered cue {wav.name} cannot be read: {exc}") from exc
+    if seconds <= 0:
+        raise SmokeTestFailure("the rendered cue is empty")
+    return f"{seconds:.1f} s of speech in {report.seconds:.1f} s with {engine.identity}"
+
+
+def check_media_backend() -> str:
+    """The QtMultimedia backend loaded (its plugin is found) and decodes WAV."""
+    from PySide6.QtMultimedia import QMediaFormat
+
+    formats = QMediaFormat().supportedFileFormats(QMediaFormat.ConversionMode.Decode)
+    if QMediaFormat.FileFormat.Wave not in formats:
+        raise SmokeTestFailure(
+            "QtMultimedia has no backend that plays WAV files (is its multimedia plugin "
+            "missing from the bundle?)"
+        )
+    return f"decodes {len(formats)} file formats, WAV among them"
+
+
+def _wait_until(condition: Callable[[], bool], timeout: float) -> bool:
+    from PySide6.QtCore import QCoreApplication, QEventLoop
+
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
+    return True
+
+
+def start_application() -> None:
+    """The QApplication, on the offscreen platform when there is no display."""
+    if sys.platform.startswith("linux") and not any(
+        os.environ.get(v) for v in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")
+    ):
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+
+    from PySide6.QtWidgets import QApplication
+
+    if QApplication.instance() is None:
+        QApplication([sys.argv[0]])
+
+
+def show_main_window() -> str:
+    """Show the main window as the app does, let Qt process its events, close it."""
+    from PySide6.QtWidgets import QApplication
+
+    from routineplayer.gui.main_window import MainWindow
+
+    window = MainWindow()
+    window.show()
+
+    def exposed() -> bool:
+        handle = window.windowHandle()
+        return window.isVisible() and handle is not None and handle.isExposed()
+
+    if not _wait_until(exposed, WINDOW_TIMEOUT_S):
+        raise SmokeTestFailure(f"the main window was not shown within {WINDOW_TIMEOUT_S:.0f} s")
+    title = window.windowTitle()
+    window.close()
+    QApplication.processEvents()
+    return f"'{title}' shown on the {QApplication.platformName()} platform and closed"
+
+
+def run() -> int:
+    try:
+        timelines = load_builtin_routines()
+        cues = sum(len(t.cue_texts()) for t in timelines.values())
+        _say(
+            f"ok: {len(timelines)} built-in routines loaded and expanded "
+            f"({', '.join(timelines)}; {cues} cue texts)"
+        )
+        first = next(iter(timelines.values())).cue_texts()[0]
+        _say(f"ok: rendered the cue {first!r}: {render_one_cue(first)}")
+        start_application()
+        _say(f"ok: QtMultimedia {check_media_backend()}")
+        _say(f"ok: main window {show_main_window()}")
+    except SmokeTestFailure as exc:
+        print(f"smoke-test: FAILED: {exc}", file=sys.stderr, flush=True)
+        return EXIT_FAILED
+    _say("passed")
+    return EXIT_OK

@@ -7,7 +7,7 @@ LINT_PATHS := src tests bench
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help setup run run-xvfb test lint format bench screenshots package clean distclean
+.PHONY: help setup run run-xvfb test lint format bench screenshots package package-check clean distclean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -55,6 +55,9 @@ package: setup ## build the installable app (packaging/build.sh)
 	    echo "make package: packaging/build.sh does not exist yet" >&2; exit 1; \
 	fi
 	bash packaging/build.sh
+
+package-check: setup ## what CI runs after the tests: a clean bundle build and its frozen checks
+	bash packaging/build.sh --clean
 
 clean: ## remove build output and tool caches (keeps .venv)
 	rm -rf build dist shots .pytest_cache .ruff_cache .mypy_cache .hypothesis src/*.egg-info

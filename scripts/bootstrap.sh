@@ -15,7 +15,8 @@ STAMP=.stamp-venv # holds a hash of what the venv was installed from; see .gitig
 #   speech: espeak-ng (the voice pyttsx3 drives through libespeak-ng1);
 #   audio tests: pulseaudio + null sink, pactl/parec/paplay, sox to measure, alsa-utils;
 #   GUI tests and screenshots: xvfb, xauth, xdotool, imagemagick;
-#   packaging checks: desktop-file-utils, appstream;
+#   packaging: desktop-file-utils, appstream (checks), binutils (PyInstaller runs objdump
+#   and strip), librsvg2-bin (packaging/render-icons.sh);
 #   Qt 6 wheels: the xcb/wayland/EGL/GL/font/dbus/pulse libraries their platform and
 #   multimedia plugins link against (found with ldd on PySide6's plugins/platforms/*.so,
 #   plugins/multimedia/*.so and Qt/lib/libQt6{Gui,XcbQpa,Multimedia}.so in a debootstrapped
@@ -25,7 +26,7 @@ DEBIAN_PACKAGES=(
     espeak-ng libespeak-ng1
     pulseaudio pulseaudio-utils alsa-utils sox libsox-fmt-all
     xvfb xauth xdotool imagemagick
-    desktop-file-utils appstream
+    desktop-file-utils appstream binutils librsvg2-bin
     fonts-dejavu-core
     libegl1 libgl1 libdrm2 libfontconfig1 libfreetype6 libdbus-1-3 libpulse0 libglib2.0-0
     libzstd1 libx11-6 libx11-xcb1 libxext6 libxrandr2 libxkbcommon0 libxkbcommon-x11-0

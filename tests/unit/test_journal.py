@@ -220,6 +220,16 @@ def test_bad_calls_are_refused_clearly(journal: Journal) -> None:
         journal.record_set(sid, step_index=0, step_title="X", set_number=0)
 
 
+def test_sqlite_errors_arrive_as_journal_errors(db_path: Path) -> None:
+    j = Journal.open(db_path)
+    sid = j.start_session("X", builtin="x")
+    j.close()
+    with pytest.raises(JournalError, match="could not write to the journal"):
+        j.record_set(sid, step_index=0, step_title="X", set_number=1)
+    with pytest.raises(JournalError, match="could not read the journal"):
+        j.sessions()
+
+
 def test_a_naive_clock_is_refused(db_path: Path) -> None:
     with (
         Journal.open(db_path, clock=lambda: datetime(2025, 1, 1)) as j,

@@ -54,7 +54,10 @@ class RoutineKind(StrEnum):
 
 
 class JournalError(RuntimeError):
-    """The journal cannot do what was asked; the message is fit to show the user."""
+    """The journal cannot do what was asked; the message is fit to show the user.
+
+    Every sqlite3 error from a read or write after opening arrives as this (or a subclass).
+    """
 
 
 class JournalReadOnlyError(JournalError):
@@ -375,6 +378,8 @@ class Journal:
             return self._db.execute(sql, params)
         except sqlite3.IntegrityError as exc:
             raise JournalError(f"the journal refused a record ({exc})") from exc
+        except sqlite3.Error as exc:  # disk full, locked too long, file gone bad
+            raise JournalError(f"could not write to the journal at {self.path}: {exc}") from exc
 
     def _update_session(self, session_id: int, assignments: str, params: tuple[Any, ...]) -> None:
         cursor = self._write(
@@ -486,10 +491,10 @@ class Journal:
     def _read(self, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
         try:
             return self._db.execute(sql, params).fetchall()
-        except sqlite3.OperationalError as exc:
+        except sqlite3.Error as exc:
             if self.read_only:  # a newer format may have changed what we read
                 raise JournalError(f"{self.message} Reading it failed: {exc}") from exc
-            raise
+            raise JournalError(f"could not read the journal at {self.path}: {exc}") from exc
 
     @staticmethod
     def _session(row: tuple[Any, ...]) -> SessionRecord:

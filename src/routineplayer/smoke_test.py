@@ -24,11 +24,14 @@ from routineplayer.core import paths
 from routineplayer.core.library import Library
 from routineplayer.core.loader import include_problems
 from routineplayer.core.problems import RoutineError
-from routineplayer.core.timeline import IncludeError, Timeline, expand
+from routineplayer.core.timeline import IncludeError, Timeline, expand, speech_seconds
 
 EXIT_OK = 0
 EXIT_FAILED = 1
 WINDOW_TIMEOUT_S = 30.0  # for the window to be shown and exposed on a slow, busy machine
+# A rendered cue shorter than this share of the time the timeline plans for its words was cut
+# off (e.g. read before the engine finished writing it). Voices and rates vary, never by half.
+MIN_SPOKEN_SHARE = 0.5
 
 
 class SmokeTestFailure(RuntimeError):
@@ -92,8 +95,12 @@ def render_one_cue(text: str) -> str:
             seconds = read_audio(wav).seconds
         except (OSError, AudioFormatError) as exc:
             raise SmokeTestFailure(f"the rendered cue {wav.name} cannot be read: {exc}") from exc
-    if seconds <= 0:
-        raise SmokeTestFailure("the rendered cue is empty")
+    expected = speech_seconds(text)
+    if seconds < MIN_SPOKEN_SHARE * expected:
+        raise SmokeTestFailure(
+            f"the rendered cue lasts {seconds:.1f} s, but its {len(text.split())} words take "
+            f"about {expected:.1f} s: the speech was cut off"
+        )
     return f"{seconds:.1f} s of speech in {report.seconds:.1f} s with {engine.identity}"
 
 
@@ -121,17 +128,19 @@ def _wait_until(condition: Callable[[], bool], timeout: float) -> bool:
     return True
 
 
-def start_application() -> None:
-    """The QApplication, on the offscreen platform when there is no display."""
+def start_application() -> str:
+    """The app's own QApplication (gui/app.py), offscreen when there is no display."""
     if sys.platform.startswith("linux") and not any(
         os.environ.get(v) for v in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")
     ):
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
 
-    from PySide6.QtWidgets import QApplication
+    from routineplayer.gui.app import create_application
 
-    if QApplication.instance() is None:
-        QApplication([sys.argv[0]])
+    app = create_application()
+    if app.windowIcon().isNull():
+        raise SmokeTestFailure("the app icon did not load (assets/icons missing?)")
+    return f"{app.desktopFileName()} on the {app.platformName()} platform, with its icon"
 
 
 def show_main_window() -> str:
@@ -152,7 +161,7 @@ def show_main_window() -> str:
     title = window.windowTitle()
     window.close()
     QApplication.processEvents()
-    return f"'{title}' shown on the {QApplication.platformName()} platform and closed"
+    return f"'{title}' shown and closed"
 
 
 def run() -> int:
@@ -165,7 +174,7 @@ def run() -> int:
         )
         first = next(iter(timelines.values())).cue_texts()[0]
         _say(f"ok: rendered the cue {first!r}: {render_one_cue(first)}")
-        start_application()
+        _say(f"ok: application {start_application()}")
         _say(f"ok: QtMultimedia {check_media_backend()}")
         _say(f"ok: main window {show_main_window()}")
     except SmokeTestFailure as exc:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import sqlite3
+import struct
 from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -529,6 +530,22 @@ def test_a_malformed_database_is_moved_aside(db_path: Path, clock: FakeClock) ->
 
     with Journal.open(db_path, clock=clock, tz=UTC) as j:
         assert j.message is not None and "corrupt-20250301-180000" in j.message
+        assert j.sessions() == []
+    assert db_path.with_name("journal.sqlite3.corrupt-20250301-180000").read_bytes() == data
+
+
+def test_damage_reported_by_quick_check_is_moved_aside(db_path: Path, clock: FakeClock) -> None:
+    with Journal.open(db_path, clock=clock) as j:
+        j.start_session("Kept", builtin="x")
+    # One more page than the b-trees use: the pages read fine, quick_check reports the stray.
+    data = bytearray(db_path.read_bytes())
+    pages = struct.unpack(">I", data[28:32])[0]
+    data[28:32] = struct.pack(">I", pages + 1)
+    data += bytes(len(data) // pages)
+    db_path.write_bytes(bytes(data))
+
+    with Journal.open(db_path, clock=clock, tz=UTC) as j:
+        assert j.message is not None and "is never used" in j.message
         assert j.sessions() == []
     assert db_path.with_name("journal.sqlite3.corrupt-20250301-180000").read_bytes() == data
 

@@ -199,16 +199,16 @@ def _maybe_time(text: str | None) -> datetime | None:
     return None if text is None else _from_text(text)
 
 
-def _is_damaged(exc: sqlite3.DatabaseError) -> bool:
-    code = getattr(exc, "sqlite_errorcode", None)
-    if code is not None:
-        return (code & 0xFF) in (_SQLITE_CORRUPT, _SQLITE_NOTADB)
-    text = str(exc).lower()
-    return "not a database" in text or "malformed" in text
-
-
 class _DamagedError(sqlite3.DatabaseError):
     """quick_check found damage that reading the header did not."""
+
+
+def _is_damaged(exc: sqlite3.DatabaseError) -> bool:
+    if isinstance(exc, _DamagedError):
+        return True
+    # Raised by SQLite itself: judge by the result code, never by a lock or busy error.
+    code = getattr(exc, "sqlite_errorcode", None)
+    return code is not None and (code & 0xFF) in (_SQLITE_CORRUPT, _SQLITE_NOTADB)
 
 
 def _sidecars(path: Path) -> tuple[Path, ...]:
@@ -253,7 +253,7 @@ def _probe(path: Path) -> tuple[int, sqlite3.Connection]:
         if version <= SCHEMA_VERSION:
             result = db.execute("PRAGMA quick_check").fetchone()[0]
             if result != "ok":
-                raise _DamagedError(f"integrity check failed: {result}")
+                raise _DamagedError(f"integrity check failed: {' '.join(result.split())}")
     except BaseException:
         db.close()
         raise

@@ -1,0 +1,206 @@
+"""The form for one step: every field of the format, shown for the kinds that have it.
+
+The form holds no state of its own: ``show_step`` loads a step, and each edit a person makes
+is emitted as ``edited(path, value)`` (``duration``, ``breathing.inhale``, ``check`` ...) for
+the window to turn into an undoable command. Messages from the loader arrive through
+``set_problems`` keyed by the same paths and are shown under their fields.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import replace
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QLabel,
+    QVBoxLayout,
+    QWidget,
+)
+
+from routineplayer.core.model import Check, Step, StepKind
+from routineplayer.gui.editor.cue_table import CueTable
+from routineplayer.gui.editor.fields import (
+    ERROR_STYLE,
+    CountInput,
+    DurationInput,
+    FieldRow,
+    LineInput,
+    ListLineInput,
+    TextInput,
+)
+from routineplayer.gui.editor.step_edits import (
+    DEFAULT_BREATHING,
+    KIND_FIELDS,
+    KIND_LABELS,
+    get_field,
+)
+
+DURATION_LABELS = {
+    StepKind.TIMED: "Duration (each set, each side)",
+    StepKind.BREATHING: "Duration (or a number of breaths)",
+    StepKind.REST: "Rest for",
+}
+
+
+class StepForm(QWidget):
+    edited = Signal(str, object)  # field path, new value
+    kind_requested = Signal(object)  # StepKind
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: dict[str, FieldRow] = {}
+        self._step: Step | None = None
+
+        self.general = QLabel()
+        self.general.setStyleSheet(ERROR_STYLE)
+        self.general.setWordWrap(True)
+        self.general.hide()
+        self.kind = QComboBox()
+        self.kind.setAccessibleName("Kind of step")
+        for kind, label in KIND_LABELS.items():
+            self.kind.addItem(label, kind)
+        self.kind.activated.connect(lambda i: self.kind_requested.emit(self.kind.itemData(i)))
+        self.include = QComboBox()
+        self.include.setEditable(True)
+        self.include.currentTextChanged.connect(lambda text: self._edit("include", text.strip()))
+
+        self.form = QFormLayout()
+        self.form.addRow("Kind", self.kind)
+        self._add(self.form, "include", "Routine to include", self.include)
+        self._add(self.form, "title", "Title", LineInput("What the exercise is called"))
+        self._add(self.form, "say", "Spoken instruction", TextInput("Said as the step begins"))
+        self._add(self.form, "duration", "Duration", DurationInput())
+        self._add(self.form, "reps", "Repetitions", CountInput(1))
+        self._add(
+            self.form,
+            "tempo",
+            "Seconds per rep",
+            DurationInput("empty: wait until you say done", optional=True, empty=None),
+        )
+        self._add(self.form, "sets", "Sets", CountInput(1))
+        self._add(
+            self.form,
+            "rest_between_sets",
+            "Rest between sets",
+            DurationInput("none", optional=True, empty=0.0),
+        )
+        self._add(
+            self.form, "sides", "Sides", ListLineInput("e.g. left leg, right leg (empty: none)")
+        )
+        self.breathing = self._breathing_group()
+        self.form.addRow(self.breathing)
+        self.check = self._check_group()
+        self.form.addRow(self.check)
+        self._add(self.form, "cues", "Extra cues", CueTable())
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.general)
+        layout.addLayout(self.form)
+        layout.addStretch()
+
+    def _add(self, form: QFormLayout, path: str, label: str, widget: QWidget) -> FieldRow:
+        row = FieldRow(widget)
+        widget.setAccessibleName(label)
+        self.rows[path] = row
+        form.addRow(label, row)
+        edited = getattr(widget, "edited", None)
+        if edited is not None:
+            edited.connect(lambda value, p=path: self._edit(p, value))
+        return row
+
+    def _breathing_group(self) -> QGroupBox:
+        group = QGroupBox("Breathing pattern")
+        form = QFormLayout(group)
+        for key, label in (
+            ("inhale", "Breathe in"),
+            ("hold_in", "Hold after in"),
+            ("exhale", "Breathe out"),
+            ("hold_out", "Hold after out"),
+        ):
+            hold = key.startswith("hold")
+            widget = DurationInput("none" if hold else "e.g. 4s", optional=hold, empty=0.0)
+            self._add(form, f"breathing.{key}", label, widget)
+        self._add(form, "breathing.breaths", "Breaths", CountInput(1, none_text="by duration"))
+        self._add(
+            form, "breathing.imagery", "Imagery", TextInput("Spoken now and then as you breathe")
+        )
+        return group
+
+    def _check_group(self) -> QGroupBox:
+        group = QGroupBox("Ask “did your lower belly disconnect?” after each set")
+        group.setCheckable(True)
+        group.toggled.connect(lambda on: self._edit("check", Check() if on else None))
+        form = QFormLayout(group)
+        self._add(form, "check.question", "Question", LineInput())
+        self._add(form, "check.reset", "Rest and reset", DurationInput("e.g. 2m"))
+        self._add(form, "check.reset_cue", "Reset cue", TextInput("Said as the reset begins"))
+        self._add(form, "check.max_resets", "Resets per set", CountInput(0, 20))
+        return group
+
+    def _edit(self, path: str, value: object) -> None:
+        if self._step is not None and not self.signalsBlocked():
+            self.edited.emit(path, value)
+
+    # -- loading -------------------------------------------------------------------------
+
+    def set_include_names(self, names: Iterable[str]) -> None:
+        self.include.blockSignals(True)
+        text = self.include.currentText()
+        self.include.clear()
+        self.include.addItems(list(names))
+        self.include.setCurrentText(text)
+        self.include.blockSignals(False)
+
+    def show_step(self, step: Step | None) -> None:
+        """Load ``step`` into the fields (None: an empty, disabled form)."""
+        self._step = step
+        self.setEnabled(step is not None)
+        if step is None:
+            return
+        self.blockSignals(True)
+        try:
+            self.kind.setCurrentIndex(self.kind.findData(step.kind))
+            if self.include.currentText() != (step.include or ""):
+                self.include.blockSignals(True)
+                self.include.setCurrentText(step.include or "")
+                self.include.blockSignals(False)
+            # An absent check or pattern shows the defaults it would start with.
+            shown = replace(
+                step,
+                check=step.check or Check(),
+                breathing=step.breathing or DEFAULT_BREATHING,
+            )
+            self.rows["duration"].input.optional = step.kind is StepKind.BREATHING
+            for path, row in self.rows.items():
+                setter = getattr(row.input, "set_value", None)
+                if setter is not None:
+                    setter(get_field(shown, path))
+            self.check.blockSignals(True)
+            self.check.setChecked(step.check is not None)
+            self.check.blockSignals(False)
+        finally:
+            self.blockSignals(False)
+        self._show_rows_for(step.kind)
+
+    def _show_rows_for(self, kind: StepKind) -> None:
+        visible = KIND_FIELDS[kind]
+        for path, row in self.rows.items():
+            top = path.split(".")[0]
+            if top in ("breathing", "check"):
+                continue
+            self.form.setRowVisible(row, top in visible)
+        self.form.setRowVisible(self.breathing, "breathing" in visible)
+        self.form.setRowVisible(self.check, "check" in visible)
+        self.form.labelForField(self.rows["duration"]).setText(DURATION_LABELS.get(kind, ""))
+
+    def set_problems(self, problems: Mapping[str, str], general: Iterable[str] = ()) -> None:
+        """The loader's messages for this step, keyed by field path ("" = the whole step)."""
+        for path, row in self.rows.items():
+            row.set_problem(problems.get(path, ""))
+        text = "\n".join([*general, *(m for p, m in problems.items() if p not in self.rows)])
+        self.general.setText(text)
+        self.general.setVisible(bool(text))

@@ -69,7 +69,10 @@ def retype(qtbot: QtBot, widget: QWidget, text: str) -> None:
         widget.selectAll()
         qtbot.keyClick(widget, Qt.Key.Key_Backspace)
     target = widget.lineEdit() if isinstance(widget, QSpinBox) else widget
-    qtbot.keyClicks(target, text)
+    for i, line in enumerate(text.split("\n")):  # QTest types no "\n": press Return
+        if i:
+            qtbot.keyClick(target, Qt.Key.Key_Return)
+        qtbot.keyClicks(target, line)
 
 
 def field_input(window: EditorWindow, path: str) -> QWidget:

@@ -37,12 +37,18 @@ class ImportResult:
 
 
 def check_import(source: Path, library: Library) -> tuple[Routine | None, tuple[Problem, ...]]:
-    """The routine in ``source`` and every problem the loader finds in it."""
+    """The routine in ``source`` and every problem the loader finds in it.
+
+    Includes are checked as ``routineplayer validate`` does (next to the file too, so a loop
+    between two shared files is named as one), then in the library alone, where it will live.
+    """
     try:
         routine = load_routine(source)
     except RoutineError as exc:
         return None, exc.problems
-    problems = include_problems(routine, library)
+    problems = include_problems(routine, library.with_dir(source.parent)) or include_problems(
+        routine, library
+    )
     return (None, tuple(problems)) if problems else (routine, ())
 
 

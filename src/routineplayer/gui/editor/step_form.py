@@ -62,8 +62,10 @@ class StepForm(QWidget):
         self.kind = QComboBox()
         self.kind.setAccessibleName("Kind of step")
         for kind, label in KIND_LABELS.items():
-            self.kind.addItem(label, kind)
-        self.kind.activated.connect(lambda i: self.kind_requested.emit(self.kind.itemData(i)))
+            self.kind.addItem(label, kind.value)
+        self.kind.activated.connect(
+            lambda i: self.kind_requested.emit(StepKind(self.kind.itemData(i)))
+        )
         self.include = QComboBox()
         self.include.setEditable(True)
         self.include.currentTextChanged.connect(lambda text: self._edit("include", text.strip()))
@@ -163,7 +165,7 @@ class StepForm(QWidget):
             return
         self.blockSignals(True)
         try:
-            self.kind.setCurrentIndex(self.kind.findData(step.kind))
+            self.kind.setCurrentIndex(self.kind.findData(step.kind.value))
             if self.include.currentText() != (step.include or ""):
                 self.include.blockSignals(True)
                 self.include.setCurrentText(step.include or "")

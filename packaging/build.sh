@@ -31,8 +31,15 @@ if [[ ${#clean[@]} -gt 0 ]]; then
     rm -rf "$WORK" "$BUNDLE"
 fi
 say "building $BUNDLE with $("$BIN/pyinstaller" --version) (a few minutes from clean)"
+mkdir -p "$WORK"
 "$BIN/pyinstaller" --noconfirm --log-level WARN "${clean[@]}" \
-    --distpath "$DIST" --workpath "$WORK" packaging/routineplayer.spec
+    --distpath "$DIST" --workpath "$WORK" packaging/routineplayer.spec 2>&1 | tee "$WORK/build.log"
+# PyInstaller reports a hidden import it cannot find as an ERROR and still builds; the app
+# would fail only when it reaches that import, so fail here.
+if grep -E '[0-9]+ ERROR: ' "$WORK/build.log" >&2; then
+    say "FAIL: PyInstaller reported errors (above); the full log is $WORK/build.log"
+    exit 1
+fi
 
 bash packaging/add-desktop-files.sh "$BUNDLE"
 version=$("$BIN/python" -c 'from routineplayer import __version__; print(__version__)')

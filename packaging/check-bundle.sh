@@ -43,12 +43,16 @@ done < <(.venv/bin/python packaging/bundle_contents.py)
 say "ok: data files"
 
 # 2. shared libraries (ldd finds the bundle's own through LD_LIBRARY_PATH, as the
-# bootloader sets it, and Qt's through their RUNPATH)
+# bootloader sets it, and Qt's through their RUNPATH); a library the loader cannot map (a
+# damaged file) shows as "error while loading" or "not a dynamic executable".
 missing=$(find "$INTERNAL" -type f \( -name '*.so' -o -name '*.so.*' \) -print0 |
-    LD_LIBRARY_PATH=$INTERNAL xargs -0 -n 20 ldd 2>/dev/null |
-    awk '/^\// { file = $0 } / => not found/ { print $1 " (needed by " file ")" }' |
+    LD_LIBRARY_PATH=$INTERNAL xargs -0 -n 20 ldd 2>&1 |
+    awk '/^\/.*:$/ { file = $0 }
+         / => not found/ { print $1 " (needed by " file ")" }
+         /error while loading/ { print }
+         /not a dynamic executable/ { print file " not a dynamic executable" }' |
     grep -Ev "$SYSTEM_PROVIDED" | sort -u || true)
-[[ -z $missing ]] || fail "libraries not found: $missing"
+[[ -z $missing ]] || fail "libraries missing or unloadable: $missing"
 say "ok: shared libraries"
 
 # 3. the frozen app, in a clean environment and an empty working directory

@@ -57,6 +57,7 @@ def test_one_id_names_the_app_everywhere() -> None:
     assert component.findtext("launchable[@type='desktop-id']") == DESKTOP.name
     assert entry["Icon"] == APP_ID
     assert entry["Exec"].split()[0] == routineplayer.APP_NAME
+    assert entry["StartupWMClass"] == routineplayer.APP_NAME  # Qt's X11 WM_CLASS: the executable
     assert component.findtext("provides/binary") == routineplayer.APP_NAME
 
 

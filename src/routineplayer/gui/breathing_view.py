@@ -1,0 +1,45 @@
+"""The breathing page: the jellyfish, the phase in large words, and the time left."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+
+from routineplayer.core.timeline import BreathPhase
+from routineplayer.gui.breath_motion import breath_at
+from routineplayer.gui.countdown import FitLabel, format_remaining
+from routineplayer.gui.jellyfish_widget import JellyfishWidget
+from routineplayer.gui.theme import set_font_scale, set_muted
+
+
+class BreathingView(QWidget):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.jellyfish = JellyfishWidget()
+        self.phase_words = FitLabel(sample="Breathe out")
+        self.phase_words.setAccessibleName("Breath phase")
+        self.time_left = QLabel()
+        self.time_left.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.time_left.setAccessibleName("Time left")
+        set_font_scale(self.time_left, 1.4)
+        set_muted(self.time_left)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.jellyfish, 5)
+        layout.addWidget(self.phase_words, 2)
+        layout.addWidget(self.time_left)
+
+    def show_breath(
+        self, phases: Sequence[BreathPhase], elapsed: float, remaining: float | None
+    ) -> None:
+        """Draw the breath at ``elapsed`` seconds into the segment (the session's own time)."""
+        state = breath_at(phases, elapsed)
+        if state is None:
+            self.jellyfish.set_breath(0.5, elapsed)
+            self.phase_words.setText("")
+        else:
+            self.jellyfish.set_breath(state.fullness, elapsed)
+            self.phase_words.setText(state.words)
+        self.time_left.setText(f"{format_remaining(remaining)} left" if remaining else "")

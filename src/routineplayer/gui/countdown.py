@@ -1,0 +1,70 @@
+"""The big countdown: text that fills whatever height the layout gives it."""
+
+from __future__ import annotations
+
+import math
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont, QFontMetricsF, QResizeEvent
+from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
+
+
+def format_remaining(seconds: float | None) -> str:
+    """'1:30' or '45' (whole seconds, rounded up so '3' shows with the spoken 'three')."""
+    if seconds is None:
+        return ""
+    total = max(math.ceil(seconds - 1e-6), 0)
+    minutes, secs = divmod(total, 60)
+    return f"{minutes}:{secs:02d}" if minutes else str(secs)
+
+
+class FitLabel(QLabel):
+    """A one-line label whose font grows to fill its height (and shrinks to fit its width).
+
+    Its size policy ignores the text, so the layout decides the height and the text follows,
+    never the other way round.
+    """
+
+    def __init__(self, text: str = "", parent: QWidget | None = None, *, sample: str = "") -> None:
+        super().__init__(text, parent)
+        self._sample = sample  # widest text expected, so the size does not jump as digits change
+        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
+        font = self.font()
+        font.setWeight(QFont.Weight.DemiBold)
+        self.setFont(font)
+
+    def setText(self, text: str) -> None:
+        if text != self.text():
+            super().setText(text)
+            self._fit()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit()
+
+    def _fit(self) -> None:
+        if self.height() <= 0 or self.width() <= 0:
+            return
+        font = self.font()
+        size = max(self.height() * 0.78, 8.0)
+        font.setPixelSize(round(size))
+        sample = max(self._sample, self.text(), key=len) or "0"
+        width = QFontMetricsF(font).horizontalAdvance(sample)
+        if width > self.width() * 0.95:
+            font.setPixelSize(max(round(size * self.width() * 0.95 / width), 8))
+        if font.pixelSize() != self.font().pixelSize():
+            self.setFont(font)
+
+
+class CountdownLabel(FitLabel):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__("", parent, sample="00:00")
+        self.setAccessibleName("Time left")
+        font = self.font()
+        font.setFeature(QFont.Tag("tnum"), 1)  # equal-width digits: the text does not wobble
+        self.setFont(font)
+
+    def show_remaining(self, seconds: float | None) -> None:
+        self.setText(format_remaining(seconds))
+        self.setAccessibleDescription(f"{self.text()} left" if self.text() else "")

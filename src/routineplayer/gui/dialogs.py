@@ -1,0 +1,149 @@
+"""Before a routine: position, equipment and safety notes. After it: the engine's summary.
+
+Dialogs are shown through an ``Ask`` callable (``exec_dialog`` by default) that tests
+replace, so no test ever blocks in a modal loop.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QMessageBox,
+    QProgressBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from routineplayer.core.model import Routine
+from routineplayer.gui.theme import set_font_scale
+
+Ask = Callable[[QDialog], bool]
+
+
+def exec_dialog(dialog: QDialog) -> bool:
+    """Run the dialog modally; True when accepted (for a message box: its accept button)."""
+    result = dialog.exec()
+    if isinstance(dialog, QMessageBox):  # custom buttons make exec()'s value opaque
+        button = dialog.clickedButton()
+        return button is not None and (
+            dialog.buttonRole(button) == QMessageBox.ButtonRole.AcceptRole
+        )
+    return result == QDialog.DialogCode.Accepted
+
+
+def _section(layout: QVBoxLayout, heading: str, lines: Iterable[str]) -> None:
+    lines = [line for line in lines if line]
+    if not lines:
+        return
+    title = QLabel(heading)
+    set_font_scale(title, 1.2, bold=True)
+    layout.addWidget(title)
+    body = QLabel("\n".join(f"•  {line}" for line in lines) if len(lines) > 1 else lines[0])
+    body.setWordWrap(True)
+    body.setAccessibleName(heading)
+    body.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    set_font_scale(body, 1.1)
+    layout.addWidget(body)
+
+
+class PrestartDialog(QDialog):
+    """What to get ready; Start is the default button, so Enter starts."""
+
+    def __init__(self, routine: Routine, length: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(f"Before you start: {routine.title}")
+        self.setAccessibleName("Before you start")
+        self.setMinimumWidth(520)
+        layout = QVBoxLayout(self)
+        title = QLabel(f"{routine.title} · {length}")
+        title.setWordWrap(True)
+        set_font_scale(title, 1.6, bold=True)
+        layout.addWidget(title)
+        _section(layout, "Position", [routine.position])
+        _section(layout, "You need", routine.equipment)
+        _section(layout, "Safety", routine.safety)
+        self.voice = QLabel()
+        self.voice.setAccessibleName("Voice")
+        self.voice_progress = QProgressBar()
+        self.voice_progress.setAccessibleName("Preparing the voice")
+        self.voice_progress.setMaximumHeight(12)
+        self.voice_progress.setTextVisible(False)
+        self.voice.hide()
+        self.voice_progress.hide()
+        layout.addSpacing(8)
+        layout.addWidget(self.voice)
+        layout.addWidget(self.voice_progress)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        start = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        start.setText("Start")
+        start.setAccessibleName("Start")
+        start.setDefault(True)
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setAccessibleName("Cancel")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+    def show_voice_progress(self, done: int, total: int, text: str = "") -> None:
+        """Speech renders while the person reads this; show how far it has got."""
+        self.voice.show()
+        self.voice_progress.show()
+        self.voice_progress.setRange(0, max(total, 1))
+        self.voice_progress.setValue(done)
+        self.voice.setText(text or f"Preparing the voice: {done} of {total} cues")
+
+
+class SummaryDialog(QDialog):
+    def __init__(self, title: str, lines: list[str], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.setAccessibleName("Summary")
+        self.setMinimumWidth(440)
+        layout = QVBoxLayout(self)
+        heading = QLabel(title)
+        heading.setWordWrap(True)
+        set_font_scale(heading, 1.6, bold=True)
+        layout.addWidget(heading)
+        self.body = QLabel("\n".join(lines))
+        self.body.setWordWrap(True)
+        self.body.setAccessibleName("Summary")
+        set_font_scale(self.body, 1.15)
+        layout.addWidget(self.body)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        close = buttons.button(QDialogButtonBox.StandardButton.Close)
+        close.setAccessibleName("Close")
+        close.setDefault(True)
+        buttons.rejected.connect(self.accept)
+        buttons.accepted.connect(self.accept)
+        layout.addWidget(buttons)
+
+
+def confirm_stop_dialog(parent: QWidget | None) -> QDialog:
+    """Esc asks before stopping: Enter stops, a second Esc carries on."""
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Question)
+    box.setWindowTitle("Stop the routine?")
+    box.setText("Stop the routine?")
+    box.setInformativeText("Enter stops. Esc carries on.")
+    stop = box.addButton("Stop", QMessageBox.ButtonRole.AcceptRole)
+    carry_on = box.addButton("Carry on", QMessageBox.ButtonRole.RejectRole)
+    stop.setAccessibleName("Stop")
+    carry_on.setAccessibleName("Carry on")
+    box.setDefaultButton(stop)
+    box.setEscapeButton(carry_on)
+    return box
+
+
+def error_dialog(parent: QWidget | None, title: str, text: str) -> QDialog:
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Warning)
+    box.setWindowTitle(title)
+    box.setText(title)
+    box.setInformativeText(text)
+    return box

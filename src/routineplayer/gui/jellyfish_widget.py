@@ -1,0 +1,114 @@
+"""A soft jellyfish drawn with QPainter that swells with each breath in and draws in after.
+
+The widget only draws: its owner sets ``fullness`` (0..1, from breath_motion.breath_at at
+the session's elapsed time) and a ``sway`` clock for the tentacles on every frame.
+"""
+
+from __future__ import annotations
+
+import math
+
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import (
+    QColor,
+    QPainter,
+    QPainterPath,
+    QPaintEvent,
+    QPalette,
+    QPen,
+    QRadialGradient,
+)
+from PySide6.QtWidgets import QSizePolicy, QWidget
+
+MIN_SCALE = 0.5  # breathed out, the bell is half as wide as breathed in
+TENTACLES = 7
+
+
+def jellyfish_colour(palette: QPalette) -> QColor:
+    """A soft tint of the palette's highlight, lighter on dark backgrounds."""
+    colour = QColor(palette.color(QPalette.ColorRole.Highlight))
+    hue = colour.hslHue() if colour.hslHue() >= 0 else 280
+    dark = palette.color(QPalette.ColorRole.Window).lightness() < 128
+    return QColor.fromHsl(hue, 160, 190 if dark else 150)
+
+
+class JellyfishWidget(QWidget):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._fullness = 0.0
+        self._sway = 0.0
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.setMinimumSize(120, 120)
+        self.setAccessibleName("Jellyfish breathing animation")
+        self.setAccessibleDescription("Grows as you breathe in and draws in as you breathe out")
+
+    @property
+    def fullness(self) -> float:
+        return self._fullness
+
+    def set_breath(self, fullness: float, sway: float) -> None:
+        self._fullness = min(max(fullness, 0.0), 1.0)
+        self._sway = sway
+        self.update()
+
+    def bell_width(self) -> float:
+        """The bell's drawn width in pixels at the current fullness."""
+        side = min(self.width(), self.height() / 1.25)
+        return side * 0.8 * (MIN_SCALE + (1 - MIN_SCALE) * self._fullness)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        colour = jellyfish_colour(self.palette())
+        width = self.bell_width()
+        height = width * 0.62
+        centre_x = self.width() / 2
+        # The bell sits a little above the middle so the tentacles fit below it.
+        top = self.height() * 0.42 - height
+        self._draw_tentacles(painter, colour, centre_x, top + height, width)
+        self._draw_bell(painter, colour, QRectF(centre_x - width / 2, top, width, height * 2))
+        painter.end()
+
+    def _draw_bell(self, painter: QPainter, colour: QColor, box: QRectF) -> None:
+        glow = QRadialGradient(box.center() - QPointF(0, box.height() * 0.15), box.width() * 0.6)
+        inner = QColor(colour).lighter(135)
+        inner.setAlpha(235)
+        outer = QColor(colour)
+        outer.setAlpha(170)
+        glow.setColorAt(0.0, inner)
+        glow.setColorAt(1.0, outer)
+        bell = QPainterPath()
+        bell.moveTo(box.left(), box.center().y())
+        bell.arcTo(box, 180, -180)
+        # A scalloped rim: the soft skirt of the bell.
+        lobes = 6
+        lobe_w = box.width() / lobes
+        for i in range(lobes, 0, -1):
+            x = box.left() + i * lobe_w
+            bell.quadTo(
+                x - lobe_w / 2, box.center().y() + lobe_w * 0.35, x - lobe_w, box.center().y()
+            )
+        painter.setPen(QPen(colour.darker(130), max(box.width() / 120, 1.0)))
+        painter.setBrush(glow)
+        painter.drawPath(bell)
+
+    def _draw_tentacles(
+        self, painter: QPainter, colour: QColor, centre_x: float, rim_y: float, width: float
+    ) -> None:
+        # Breathed in, the tentacles trail shorter: the whole body contracts upwards.
+        length = width * (1.1 - 0.25 * self._fullness)
+        pen_colour = QColor(colour)
+        pen_colour.setAlpha(150)
+        painter.setPen(
+            QPen(pen_colour, max(width / 45, 1.5), Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap)
+        )
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        for i in range(TENTACLES):
+            x0 = centre_x + (i / (TENTACLES - 1) - 0.5) * width * 0.75
+            path = QPainterPath(QPointF(x0, rim_y))
+            steps = 12
+            for s in range(1, steps + 1):
+                f = s / steps
+                wave = math.sin(self._sway * 1.7 + i * 0.9 + f * 5.0) * width * 0.05 * f
+                path.lineTo(x0 + wave, rim_y + f * length)
+            painter.drawPath(path)

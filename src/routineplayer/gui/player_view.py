@@ -1,0 +1,209 @@
+"""The player's layout: what is happening now, how long is left, what comes next.
+
+Layout only; PlayerController decides what to show. Keys and buttons both come out as one
+``command`` signal carrying a keymap.Command, so the controller has a single entry point.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QSizePolicy,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from routineplayer.gui.breathing_view import BreathingView
+from routineplayer.gui.check_prompt import CheckPrompt
+from routineplayer.gui.countdown import CountdownLabel, FitLabel
+from routineplayer.gui.keymap import Command, command_for_key
+from routineplayer.gui.reset_view import ResetView
+from routineplayer.gui.theme import set_font_scale, set_muted
+
+
+class Page(StrEnum):
+    TIMER = "timer"
+    WAIT_DONE = "wait-done"
+    BREATHING = "breathing"
+    CHECK = "check"
+    RESET = "reset"
+
+
+PROGRESS_STEPS = 1000
+
+
+class PlayerView(QWidget):
+    command = Signal(object)  # keymap.Command
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setAccessibleName("Player")
+
+        self.banner = QLabel()
+        self.banner.setWordWrap(True)
+        self.banner.setAccessibleName("Speech status")
+        self.banner.setStyleSheet(
+            "QLabel { background: palette(tool-tip-base); color: palette(tool-tip-text);"
+            " padding: 6px; border-radius: 4px; }"
+        )
+        self.banner.hide()
+
+        self.title = QLabel()
+        self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.title.setWordWrap(True)
+        self.title.setAccessibleName("Step")
+        set_font_scale(self.title, 2.4, bold=True)
+        self.set_info = QLabel()
+        self.set_info.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.set_info.setAccessibleName("Set and side")
+        set_font_scale(self.set_info, 1.6)
+        self.paused = QLabel("Paused — press Space to carry on")
+        self.paused.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.paused.setAccessibleName("Paused")
+        set_font_scale(self.paused, 1.4, bold=True)
+        self.paused.hide()
+
+        self.countdown = CountdownLabel()
+        self.reps = FitLabel(sample="12 reps")
+        self.reps.setAccessibleName("Repetitions")
+        self.done_hint = QLabel("Press Space or Enter when this set is done")
+        self.done_hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        set_font_scale(self.done_hint, 1.3)
+        self.breathing = BreathingView()
+        self.check = CheckPrompt()
+        self.check.answered.connect(
+            lambda yes: self.command.emit(Command.YES if yes else Command.NO)
+        )
+        self.reset = ResetView()
+
+        self.pages = QStackedWidget()
+        self._pages: dict[Page, QWidget] = {
+            Page.TIMER: self.countdown,
+            Page.WAIT_DONE: self._wait_done_page(),
+            Page.BREATHING: self.breathing,
+            Page.CHECK: self.check,
+            Page.RESET: self.reset,
+        }
+        for page in self._pages.values():
+            self.pages.addWidget(page)
+
+        self.instruction = QLabel()
+        self.instruction.setWordWrap(True)
+        self.instruction.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.instruction.setAccessibleName("Instruction")
+        set_font_scale(self.instruction, 1.35)
+        self.caption = QLabel()
+        self.caption.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.caption.setWordWrap(True)
+        self.caption.setAccessibleName("Last spoken cue")
+        set_font_scale(self.caption, 1.1)
+        set_muted(self.caption)
+        self.next_step = QLabel()
+        self.next_step.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.next_step.setAccessibleName("Next step")
+        set_font_scale(self.next_step, 1.2)
+        set_muted(self.next_step)
+        self.progress = QProgressBar()
+        self.progress.setRange(0, PROGRESS_STEPS)
+        self.progress.setTextVisible(False)
+        self.progress.setMaximumHeight(10)
+        self.progress.setAccessibleName("Progress through the routine")
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.banner)
+        layout.addWidget(self.title)
+        layout.addWidget(self.set_info)
+        layout.addWidget(self.paused)
+        layout.addWidget(self.pages, 6)
+        layout.addWidget(self.instruction)
+        layout.addWidget(self.caption)
+        layout.addWidget(self.next_step)
+        layout.addWidget(self.progress)
+        layout.addLayout(self._controls())
+
+    def _wait_done_page(self) -> QWidget:
+        page = QWidget()
+        box = QVBoxLayout(page)
+        box.addWidget(self.reps, 4)
+        box.addWidget(self.done_hint, 1)
+        return page
+
+    def _button(self, text: str, command: Command, description: str) -> QPushButton:
+        button = QPushButton(text)
+        button.setAccessibleName(text)
+        button.setAccessibleDescription(description)
+        button.setToolTip(description)
+        # Keys are the player's own (Space must never "click" whichever button has focus).
+        button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        button.setMinimumHeight(44)
+        set_font_scale(button, 1.15)
+        button.clicked.connect(lambda: self.command.emit(command))
+        return button
+
+    def _controls(self) -> QHBoxLayout:
+        self.back_button = self._button("Back", Command.BACK, "Previous step (←)")
+        self.pause_button = self._button("Pause", Command.PAUSE_OR_DONE, "Pause (Space)")
+        self.done_button = self._button("Done", Command.PRIMARY, "This set is done (Enter)")
+        self.skip_button = self._button("Skip", Command.SKIP, "Next step (→)")
+        self.stop_button = self._button("Stop", Command.STOP, "Stop the routine (Esc)")
+        self.audio_button = self._button("Audio only", Command.AUDIO_ONLY, "Dim floor mode (A)")
+        self.help_button = self._button("Keys", Command.HELP, "All keys (F1)")
+        row = QHBoxLayout()
+        for button in (
+            self.back_button,
+            self.pause_button,
+            self.done_button,
+            self.skip_button,
+            self.stop_button,
+            self.audio_button,
+            self.help_button,
+        ):
+            row.addWidget(button)
+        self.done_button.hide()
+        return row
+
+    # -- what the controller sets ------------------------------------------------------------
+
+    def show_page(self, page: Page) -> None:
+        self.pages.setCurrentWidget(self._pages[page])
+        self.done_button.setVisible(page is Page.WAIT_DONE)
+
+    def current_page(self) -> Page:
+        current = self.pages.currentWidget()
+        return next(p for p, w in self._pages.items() if w is current)
+
+    def set_paused(self, paused: bool) -> None:
+        self.paused.setVisible(paused)
+        text = "Carry on" if paused else "Pause"
+        self.pause_button.setText(text)
+        self.pause_button.setAccessibleName(text)
+
+    def set_progress(self, fraction: float) -> None:
+        self.progress.setValue(round(min(max(fraction, 0.0), 1.0) * PROGRESS_STEPS))
+        self.progress.setAccessibleDescription(f"{round(fraction * 100)} percent done")
+
+    def set_caption(self, text: str) -> None:
+        self.caption.setText(f"“{text}”" if text else "")
+
+    def set_banner(self, text: str) -> None:
+        self.banner.setText(text)
+        self.banner.setVisible(bool(text))
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        command = command_for_key(event.key())
+        if command is None:
+            super().keyPressEvent(event)
+            return
+        event.accept()
+        if not event.isAutoRepeat():  # a key held down is one press, not a burst of skips
+            self.command.emit(command)

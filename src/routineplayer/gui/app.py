@@ -1,0 +1,51 @@
+"""Start the window: ``main(argv)`` is what ``routineplayer`` with no subcommand runs."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+
+from PySide6.QtCore import QTimer
+from PySide6.QtGui import QGuiApplication, QIcon
+from PySide6.QtWidgets import QApplication
+
+from routineplayer import APP_ID, APP_NAME
+from routineplayer.core.paths import DataNotFoundError, assets_dir
+from routineplayer.core.timeline import Timeline
+
+
+def app_icon() -> QIcon:
+    icon = QIcon()
+    try:
+        icons = assets_dir() / "icons" / "hicolor"
+    except DataNotFoundError:
+        return icon  # a missing icon is no reason not to start
+    for png in sorted(icons.glob(f"*/apps/{APP_ID}.png")):
+        icon.addFile(str(png))
+    return icon
+
+
+def create_application(argv: Sequence[str] = ()) -> QApplication:
+    """The QApplication, set up so desktops match the window to its .desktop file and icon."""
+    existing = QApplication.instance()
+    if isinstance(existing, QApplication):
+        return existing
+    app = QApplication([sys.argv[0] if sys.argv else APP_NAME, *argv])
+    app.setApplicationName(APP_NAME)
+    app.setOrganizationName(APP_NAME)
+    QGuiApplication.setDesktopFileName(APP_ID)
+    app.setWindowIcon(app_icon())
+    return app
+
+
+def main(argv: Sequence[str] = (), *, timeline: Timeline | None = None) -> int:
+    """Open the window (offering ``timeline`` to play straight away, when given)."""
+    app = create_application(argv)
+    # Imported after the QApplication exists: widgets' modules may query fonts and screens.
+    from routineplayer.gui.main_window import MainWindow
+
+    window = MainWindow()
+    window.show()
+    if timeline is not None:
+        QTimer.singleShot(0, lambda: window.offer(timeline))
+    return app.exec()

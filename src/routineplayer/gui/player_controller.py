@@ -1,0 +1,173 @@
+"""Binds one playing session (through its SessionDriver) to the player and audio-only views.
+
+Everything shown is read back from the session on each state change, event and tick, so the
+views cannot disagree with the engine. Commands from keys, clickers and buttons all arrive
+here as keymap.Command values.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QGuiApplication
+
+from routineplayer.core.session import RUNNING, Event, EventKind, Session, State
+from routineplayer.core.timeline import Segment, SegmentKind, Timeline
+from routineplayer.gui.audio_only_view import AudioOnlyView
+from routineplayer.gui.commands import dispatch
+from routineplayer.gui.keymap import Command
+from routineplayer.gui.player_view import Page, PlayerView
+from routineplayer.gui.session_driver import SessionDriver
+from routineplayer.gui.view_text import audio_only_title, next_step_text, reps_text, set_text
+
+_PAGE_FOR_STATE = {
+    State.WAITING_DONE: Page.WAIT_DONE,
+    State.CHECKING: Page.CHECK,
+    State.RESETTING: Page.RESET,
+}
+
+
+class PlayerController(QObject):
+    stop_requested = Signal()  # Esc: the window asks for confirmation, then calls stop()
+    audio_only_requested = Signal()
+    full_screen_requested = Signal()
+    help_requested = Signal()
+    playing_changed = Signal(bool)  # for keep-awake: True while a routine is under way
+    ended = Signal(object)  # the session's summary, after it finished or was stopped
+
+    def __init__(
+        self,
+        driver: SessionDriver,
+        timeline: Timeline,
+        view: PlayerView,
+        audio_view: AudioOnlyView,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.driver = driver
+        self.timeline = timeline
+        self.view = view
+        self.audio_view = audio_view
+        self._playing = False
+        self._caption = ""  # the last thing said, shown for when the sound is off
+        self._exhausted_text = ""
+        self._frame = QTimer(self)
+        self._frame.setTimerType(Qt.TimerType.PreciseTimer)
+        self._frame.timeout.connect(self.animate)
+        driver.state_changed.connect(self._on_state)
+        driver.event_emitted.connect(self._on_event)
+        driver.ticked.connect(self._on_tick)
+        view.command.connect(self.run)
+        audio_view.command.connect(self.run)
+
+    @property
+    def session(self) -> Session:
+        return self.driver.session
+
+    def start(self) -> None:
+        self.driver.start()
+        self.refresh()
+
+    def stop(self) -> None:
+        self.driver.stop()
+
+    # -- commands -----------------------------------------------------------------------------
+
+    def run(self, command: Command) -> None:
+        if not dispatch(self.driver, command):
+            signal = {
+                Command.STOP: self.stop_requested,
+                Command.AUDIO_ONLY: self.audio_only_requested,
+                Command.FULL_SCREEN: self.full_screen_requested,
+                Command.HELP: self.help_requested,
+            }.get(command)
+            if signal is not None:
+                signal.emit()
+        self.refresh()
+
+    # -- engine -> views ----------------------------------------------------------------------
+
+    def _on_state(self, state: State) -> None:
+        playing = state in RUNNING  # the screen stays awake in these
+        if playing != self._playing:
+            self._playing = playing
+            self.playing_changed.emit(playing)
+        self.refresh()
+
+    def _on_event(self, event: Event) -> None:
+        if event.kind is EventKind.CUE and event.text and not event.text.isdigit():
+            self._caption = event.text  # the 3-2-1 countdown is on screen already
+        elif event.kind is EventKind.RESETS_EXHAUSTED:
+            self._exhausted_text = event.text
+        elif event.kind in (EventKind.FINISHED, EventKind.STOPPED):
+            self._frame.stop()
+            self.ended.emit(self.session.summary())
+            return
+        self.refresh()
+
+    def _on_tick(self, remaining: float | None) -> None:
+        self.refresh()
+
+    def refresh(self) -> None:
+        session = self.session
+        state = session.state
+        segment: Segment | None = session.segment
+        view = self.view
+        view.set_paused(state is State.PAUSED)
+        view.set_progress(session.progress())
+        remaining = session.remaining()
+        if segment is None:
+            return
+        shown_state = session.resume_state
+        page = self._page_for(shown_state, segment)
+        view.show_page(page)
+        view.title.setText(segment.title)
+        view.set_info.setText(set_text(segment, shown_state))
+        view.next_step.setText(next_step_text(session.segments, session.segment_index))
+        view.instruction.setText("" if page in (Page.CHECK, Page.RESET) else segment.instruction)
+        view.set_caption(self._caption)
+        if page is Page.TIMER:
+            view.countdown.show_remaining(remaining)
+        elif page is Page.WAIT_DONE:
+            view.reps.setText(reps_text(self.timeline, segment))
+        elif page is Page.CHECK:
+            if session.resets_exhausted:
+                view.check.exhausted(self._exhausted_text)
+            else:
+                view.check.ask(segment.instruction)
+        elif page is Page.RESET:
+            view.reset.show_reset(segment.instruction, remaining, segment.duration or 0.0)
+        self._animate_breathing(page is Page.BREATHING and state is State.WORKING)
+        if page is Page.BREATHING:
+            self.animate()
+        self.audio_view.show_status(audio_only_title(segment, shown_state), remaining)
+
+    def _page_for(self, state: State, segment: Segment) -> Page:
+        if state is State.WORKING and segment.breath:
+            return Page.BREATHING
+        if segment.kind is SegmentKind.CHECK:
+            return Page.CHECK
+        return _PAGE_FOR_STATE.get(state, Page.TIMER)
+
+    # -- the breathing animation --------------------------------------------------------------
+
+    def _animate_breathing(self, on: bool) -> None:
+        if on and not self._frame.isActive():
+            self._frame.start(frame_interval_ms())
+        elif not on and self._frame.isActive():
+            self._frame.stop()
+
+    def animate(self) -> None:
+        """One frame: the jellyfish at the session's elapsed time in this breathing segment."""
+        segment = self.session.segment
+        if segment is None:
+            return
+        self.view.breathing.show_breath(
+            segment.breath, self.session.elapsed_in_segment(), self.session.remaining()
+        )
+
+
+def frame_interval_ms() -> int:
+    """One frame of the primary screen (16 ms at 60 Hz), so the jellyfish moves smoothly."""
+    screen = QGuiApplication.primaryScreen()
+    rate = screen.refreshRate() if screen is not None else 60.0
+    return max(round(1000 / (rate if rate > 1 else 60.0)), 8)

@@ -1,0 +1,103 @@
+"""Speech for a front-end: renders a routine's cues ahead, off the GUI thread, and plays them.
+
+speech.Renderer is synchronous (it talks to its worker process), so it runs on a plain
+background thread; each rendered text comes back to the GUI thread as a queued signal and
+is loaded into the CuePlayer there. Nothing here is imported until a routine is prepared:
+QtMultimedia and the worker process cost start-up time the library does not need.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, Signal
+
+from routineplayer.core.timeline import Timeline
+
+if TYPE_CHECKING:
+    from routineplayer.speech.player import CuePlayer
+    from routineplayer.speech.renderer import Renderer, RenderProgress
+
+log = logging.getLogger(__name__)
+
+
+class Voice(QObject):
+    progress = Signal(int, int)  # cues ready, cues in the routine
+    status_changed = Signal(str)  # why speech or sound is off and how to fix it; "" if fine
+    _rendered = Signal(str, bool, int, int)  # from the render thread: text, ok, done, total
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._player: CuePlayer | None = None
+        self._renderer: Renderer | None = None
+        self._thread: threading.Thread | None = None
+        self._cancel = threading.Event()
+        self._rendered.connect(self._on_rendered)
+
+    @property
+    def player(self) -> CuePlayer:
+        if self._player is None:
+            from routineplayer.speech.player import CuePlayer
+
+            self._player = CuePlayer(parent=self)
+            self._player.status_changed.connect(self.status_changed)
+        return self._player
+
+    @property
+    def status(self) -> str:
+        return self.player.reason
+
+    def prepare(self, timeline: Timeline) -> None:
+        """Render every text the routine may say, in order of first use, in the background."""
+        self.cancel()
+        player = self.player
+        self.status_changed.emit(player.reason)
+        if not player.speech_available:
+            return
+        if self._renderer is None:
+            from routineplayer.speech.renderer import Renderer
+
+            self._renderer = Renderer(player.settings)
+        texts = timeline.cue_texts()
+        self._cancel = threading.Event()
+        self._thread = threading.Thread(
+            target=self._render, args=(self._renderer, texts, self._cancel), daemon=True
+        )
+        self._thread.start()
+
+    def _render(self, renderer: Renderer, texts: list[str], cancel: threading.Event) -> None:
+        def report(p: RenderProgress) -> None:
+            self._rendered.emit(p.text, p.ok, p.done, p.total)
+
+        try:
+            result = renderer.render(texts, report, cancel)
+        except Exception:  # the routine plays on with chimes and text
+            log.exception("rendering speech failed")
+            return
+        if result.failed and not cancel.is_set():  # cancelled: the worker was stopped on purpose
+            log.warning("%d cues could not be rendered", len(result.failed))
+
+    def _on_rendered(self, text: str, ok: bool, done: int, total: int) -> None:
+        if ok and self._player is not None:
+            self._player.prepare([text])
+        self.progress.emit(done, total)
+
+    def is_rendering(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
+
+    def cancel(self) -> None:
+        self._cancel.set()
+
+    def stop(self) -> None:
+        """Silence whatever is being said (the routine was stopped)."""
+        if self._player is not None:
+            self._player.stop()
+
+    def close(self) -> None:
+        self.cancel()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+        if self._renderer is not None:
+            self._renderer.close()

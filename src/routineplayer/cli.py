@@ -186,6 +186,47 @@ def _run_plan(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# --- play ----------------------------------------------------------------------------------
+
+
+def _add_play(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = sub.add_parser(
+        "play",
+        help="play a routine: in the window, or by sound alone in this terminal (--audio-only)",
+        description="Play a routine by name or file. With --audio-only no window opens (no "
+        "display is needed): every cue is spoken and printed, and single keys control it: "
+        "space pause or done, s skip, b back, y/n answer the check, Enter carry on, q quit.",
+    )
+    parser.add_argument("routine", metavar="NAME|FILE", help="a routine name or a .yaml file")
+    parser.add_argument(
+        "--audio-only", action="store_true", help="play in this terminal, by sound alone"
+    )
+    parser.set_defaults(run=_run_play)
+
+
+def _run_play(args: argparse.Namespace) -> int:
+    try:
+        routine, library = _planned_routine(args.routine, _library())
+    except RoutineError as exc:
+        _print_problems(exc.problems)
+        return EXIT_PROBLEMS
+    timeline = expand(routine, library.resolve)
+    if args.audio_only:
+        from routineplayer import terminal_player
+
+        return terminal_player.run(timeline)
+    if _no_display():
+        print(
+            "routineplayer: no display found, so the window cannot open; to play by sound "
+            f"alone: routineplayer play {args.routine} --audio-only",
+            file=sys.stderr,
+        )
+        return EXIT_PROBLEMS
+    from routineplayer.gui import app
+
+    return app.main([], timeline=timeline)
+
+
 # --- the window ----------------------------------------------------------------------------
 
 
@@ -241,7 +282,7 @@ def _add_global_options(parser: argparse.ArgumentParser) -> None:
 
 
 SubcommandAdder = Callable[["argparse._SubParsersAction[argparse.ArgumentParser]"], None]
-SUBCOMMANDS: list[SubcommandAdder] = [_add_validate, _add_list, _add_plan]
+SUBCOMMANDS: list[SubcommandAdder] = [_add_validate, _add_list, _add_plan, _add_play]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,0 +1,248 @@
+"""``routineplayer play NAME|FILE --audio-only``: a routine by sound, from a terminal.
+
+No window and no display: Qt runs offscreen only for its event loop, timers and audio.
+Single keys are read from stdin (cbreak mode, so Ctrl+C still works): space pauses or says
+a set is done, s skips, b goes back, y / n answer the check, Enter is the primary action
+and q quits. Each session event prints one line.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+from collections.abc import Callable
+from contextlib import suppress
+from typing import TextIO
+
+from PySide6.QtCore import QLoggingCategory, QObject, QSocketNotifier, QTimer
+from PySide6.QtGui import QGuiApplication
+
+from routineplayer.core.durations import spoken_duration
+from routineplayer.core.plan import format_clock
+from routineplayer.core.session import STATE_OF_SEGMENT, Event, EventKind, State
+from routineplayer.core.timeline import SegmentKind, Timeline
+from routineplayer.gui.commands import dispatch
+from routineplayer.gui.keymap import Command
+from routineplayer.gui.session_driver import SessionDriver
+from routineplayer.gui.summary_text import summary_lines
+from routineplayer.gui.view_text import set_text
+from routineplayer.gui.voice import Voice
+
+KEYS: dict[str, Command] = {
+    " ": Command.PAUSE_OR_DONE,
+    "s": Command.SKIP,
+    "\x1b[C": Command.SKIP,  # →
+    "b": Command.BACK,
+    "\x1b[D": Command.BACK,  # ←
+    "y": Command.YES,
+    "n": Command.NO,
+    "\r": Command.PRIMARY,
+    "\n": Command.PRIMARY,
+}
+QUIT_KEYS = frozenset({"q", "\x04"})  # q, or Ctrl+D
+CLOSING_POLL_MS = 100
+CLOSING_WAIT_MAX_MS = 8000
+HELP = "Keys: space pause/done · s skip · b back · y/n answer · Enter carry on · q quit"
+
+
+def split_keys(text: str) -> list[str]:
+    """Keys in what one read returned; arrow keys arrive as three-character sequences."""
+    keys, i = [], 0
+    while i < len(text):
+        if text.startswith("\x1b[", i) and i + 2 < len(text):
+            keys.append(text[i : i + 3])
+            i += 3
+        else:
+            keys.append(text[i].lower())
+            i += 1
+    return keys
+
+
+def event_line(event: Event) -> str | None:
+    """One line for an event, or None for the ones that would only repeat another line."""
+    seg = event.segment
+    match event.kind:
+        case EventKind.SEGMENT_STARTED if seg is not None and seg.kind is not SegmentKind.CHECK:
+            state = STATE_OF_SEGMENT[seg.kind]
+            info = set_text(seg, state)
+            length = f" ({spoken_duration(seg.duration)})" if seg.duration else ""
+            return f"> {seg.title}{' · ' + info if info else ''}{length}"
+        case EventKind.CUE if event.text:
+            return f'  "{event.text}"'
+        case EventKind.CHECK_ASKED:
+            return f"? {event.text} Press y for yes, n for no."
+        case EventKind.CHECK_ANSWERED:
+            return f"  answer: {event.text}"
+        case EventKind.RESET_STARTED:
+            return "  Rest and reset, then the set again"
+        case EventKind.RESETS_EXHAUSTED:
+            return f"! {event.text}"
+        case EventKind.PAUSED:
+            return "|| Paused: space carries on"
+        case EventKind.RESUMED:
+            return "> Carrying on"
+        case EventKind.FINISHED:
+            return "* Finished"
+        case EventKind.STOPPED:
+            return "* Stopped"
+    return None
+
+
+class KeyReader(QObject):
+    """Single key presses from a file descriptor, delivered on the Qt event loop."""
+
+    def __init__(self, fd: int, on_keys: Callable[[list[str]], None]) -> None:
+        super().__init__()
+        self._fd = fd
+        self._on_keys = on_keys
+        self._saved: list[object] | None = None
+        if os.isatty(fd):
+            import termios
+            import tty
+
+            self._saved = termios.tcgetattr(fd)
+            tty.setcbreak(fd)  # keys one at a time, unechoed; Ctrl+C stays a signal
+        self._notifier = QSocketNotifier(fd, QSocketNotifier.Type.Read, self)
+        self._notifier.activated.connect(self._read)
+
+    def _read(self) -> None:
+        data = os.read(self._fd, 64)
+        if not data:  # end of input: nobody is left to press keys
+            self._notifier.setEnabled(False)
+            self._on_keys(["\x04"])
+            return
+        self._on_keys(split_keys(data.decode("utf-8", "replace")))
+
+    def restore(self) -> None:
+        self._notifier.setEnabled(False)
+        if self._saved is not None:
+            import termios
+
+            with suppress(termios.error):
+                termios.tcsetattr(self._fd, termios.TCSADRAIN, self._saved)
+            self._saved = None
+
+
+class TerminalPlayer(QObject):
+    def __init__(
+        self, driver: SessionDriver, timeline: Timeline, out: TextIO, voice: Voice | None = None
+    ) -> None:
+        super().__init__()
+        self.driver = driver
+        self.timeline = timeline
+        self.out = out
+        self.voice = voice
+        self.exit_code = 0
+        self._closing_wait = 0
+        driver.event_emitted.connect(self._on_event)
+        if voice is not None:
+            voice.status_changed.connect(self._voice_status)
+            voice.progress.connect(self._voice_progress)
+
+    def _voice_status(self, text: str) -> None:
+        if text:
+            self.say(f"! {text}")
+
+    def _voice_progress(self, done: int, total: int) -> None:
+        if done == total:
+            self.say(f"Voice ready: {total} cues")
+
+    def say(self, line: str) -> None:
+        print(line, file=self.out, flush=True)
+
+    def introduce(self) -> None:
+        routine = self.timeline.routine
+        self.say(f"{routine.title} · {format_clock(self.timeline.total)}")
+        if routine.position:
+            self.say(f"Position: {routine.position}")
+        for item in routine.equipment:
+            self.say(f"You need: {item}")
+        for note in routine.safety:
+            self.say(f"Safety: {note}")
+        self.say(HELP)
+        self.say("Press Enter or space to start, q to quit.")
+
+    def on_keys(self, keys: list[str]) -> None:
+        for key in keys:
+            if key in QUIT_KEYS:
+                self.quit()
+                return
+            command = KEYS.get(key)
+            if command is None:
+                continue
+            if self.driver.session.state is State.IDLE:
+                if command in (Command.PRIMARY, Command.PAUSE_OR_DONE):
+                    self.driver.start()
+                continue
+            dispatch(self.driver, command)
+
+    def quit(self) -> None:
+        if self.driver.session.state in (State.IDLE, State.FINISHED):
+            self._finish()
+        else:
+            self.driver.stop()  # the STOPPED event prints the summary and ends the loop
+
+    def _on_event(self, event: Event) -> None:
+        line = event_line(event)
+        if line is not None:
+            self.say(line)
+        if event.kind in (EventKind.FINISHED, EventKind.STOPPED):
+            # After the closing words' own line, which the session emits next.
+            QTimer.singleShot(0, self._print_summary)
+            QTimer.singleShot(CLOSING_POLL_MS, self._finish_after_closing_words)
+
+    def _print_summary(self) -> None:
+        heading, lines = summary_lines(self.driver.session.summary())
+        self.say(heading)
+        for text in lines:
+            self.say(f"  {text}")
+
+    def _finish_after_closing_words(self) -> None:
+        """Let "Well done" or "Stopped" be heard before the program ends."""
+        speaking = self.voice is not None and self.voice.player.speaking is not None
+        self._closing_wait += CLOSING_POLL_MS
+        if speaking and self._closing_wait < CLOSING_WAIT_MAX_MS:
+            QTimer.singleShot(CLOSING_POLL_MS, self._finish_after_closing_words)
+        else:
+            self._finish()
+
+    def _finish(self) -> None:
+        app = QGuiApplication.instance()
+        if app is not None:
+            app.exit(self.exit_code)
+
+
+def run(
+    timeline: Timeline,
+    *,
+    speech: bool = True,
+    stdin_fd: int | None = None,
+    out: TextIO | None = None,
+) -> int:
+    """Play ``timeline`` in this terminal; returns the exit code."""
+    # QtMultimedia reports its backend on start-up; that is noise between the printed cues.
+    QLoggingCategory.setFilterRules(
+        "qt.multimedia.*.info=false\nqt.multimedia.symbolsresolver.warning=false"
+    )
+    app = QGuiApplication.instance() or QGuiApplication([sys.argv[0], "-platform", "offscreen"])
+    out = out or sys.stdout
+    voice = Voice() if speech else None
+    driver = SessionDriver.for_timeline(timeline, voice.player if voice is not None else None)
+    player = TerminalPlayer(driver, timeline, out, voice)
+    reader = KeyReader(sys.stdin.fileno() if stdin_fd is None else stdin_fd, player.on_keys)
+    previous = signal.signal(signal.SIGINT, lambda *_: player.quit())
+    # Python runs signal handlers only between bytecodes: a timer lets Ctrl+C through.
+    wake = QTimer()
+    wake.start(200)
+    wake.timeout.connect(lambda: None)
+    player.introduce()
+    if voice is not None:
+        voice.prepare(timeline)
+    try:
+        return app.exec()
+    finally:
+        reader.restore()
+        signal.signal(signal.SIGINT, previous)
+        if voice is not None:
+            voice.close()

@@ -32,7 +32,7 @@ from routineplayer.gui.editor import commands, import_export, recovery
 from routineplayer.gui.editor.dialogs import Dialogs
 from routineplayer.gui.editor.draft import Draft
 from routineplayer.gui.editor.editor_page import STEP_TAB, Banner, EditorPage, EmptyPage
-from routineplayer.gui.editor.preview import CuePreview, cue_text
+from routineplayer.gui.editor.preview import CuePreview
 from routineplayer.gui.editor.step_edits import new_step
 
 SAVE, DISCARD, CANCEL = "Save", "Discard changes", "Cancel"
@@ -581,9 +581,7 @@ class EditorWindow(QMainWindow):
         if draft is None or self.current_row < 0:
             return
         step = draft.routine.steps[self.current_row]
-        text = cue_text(draft.routine, step, self.library)
-        message = self.preview.say(text)
-        self.statusBar().showMessage(message, 10000)
+        self.statusBar().showMessage(self.preview.say(draft.routine, step, self.library), 10000)
 
     def play_from_step(self) -> None:
         draft = self.draft

@@ -1,34 +1,34 @@
-"""Hearing a step's cue from the editor: rendered by the speech worker, then played.
+"""Hearing a step's cue from the editor, through the same speech path the player uses.
 
-Rendering runs in a background thread (the renderer blocks while its worker process
-speaks into a file), and the finished file is played on the GUI thread. Without speech the
-editor still works: ``say`` returns a line saying why, with the cue's words.
+The step is expanded alone by the shared timeline, so the words are exactly what the player
+would say as the step begins; gui.voice.Voice renders them off the GUI thread and its
+CuePlayer plays them. Without speech or sound the editor still works: ``say`` returns the
+reason (with the words) for the status bar.
 """
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
-from pathlib import Path
-
-from PySide6.QtCore import QObject, QUrl, Signal
-from PySide6.QtMultimedia import QSoundEffect
+from PySide6.QtCore import QObject, Signal
 
 from routineplayer.core.library import Library
 from routineplayer.core.model import Routine, Step
 from routineplayer.core.problems import RoutineError
-from routineplayer.core.timeline import IncludeError, expand
-from routineplayer.speech.renderer import Renderer
+from routineplayer.core.timeline import CueKind, IncludeError, Timeline, expand
+from routineplayer.gui.voice import Voice
 
 
-def cue_text(routine: Routine, step: Step, library: Library) -> str:
-    """What the player says as ``step`` begins: its announcement, from the shared timeline."""
+def step_timeline(routine: Routine, step: Step, library: Library) -> Timeline | None:
+    """The timeline of ``step`` played on its own (None if its include cannot be found)."""
     alone = Routine(routine.title, (step,), lead_in=routine.lead_in)
     try:
-        timeline = expand(alone, library.resolve)
+        return expand(alone, library.resolve)
     except (IncludeError, LookupError, RoutineError):
-        return step.say or step.display_title
-    for segment in timeline.segments:
+        return None
+
+
+def cue_text(timeline: Timeline | None, step: Step) -> str:
+    """What the player says as the step begins: its announcement from the timeline."""
+    for segment in timeline.segments if timeline else ():
         if segment.step_index == 0:
             for cue in segment.cues:
                 if cue.text:
@@ -37,56 +37,48 @@ def cue_text(routine: Routine, step: Step, library: Library) -> str:
 
 
 class CuePreview(QObject):
-    """Speaks one text at a time; a new request replaces the one still playing."""
+    """Speaks one step's cue at a time; a new request replaces the one waiting to render."""
 
-    rendered = Signal(str, str)  # text, WAV path ("" when it could not be rendered)
-    finished = Signal(str)  # a line for the status bar
+    spoken = Signal(str)  # the text, once it starts playing
 
-    def __init__(
-        self, parent: QObject | None = None, make_renderer: Callable[[], Renderer] = Renderer
-    ) -> None:
+    def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._make_renderer = make_renderer
-        self._renderer: Renderer | None = None
-        self._effect: QSoundEffect | None = None
-        self._wanted = ""
-        self.rendered.connect(self._play)
+        self._voice: Voice | None = None
+        self._waiting = ""
 
-    def say(self, text: str) -> str:
-        """Start speaking ``text``; returns what to show meanwhile."""
-        if self._renderer is None:
-            self._renderer = self._make_renderer()
-        if not self._renderer.engine.available:
-            return f"{self._renderer.engine.reason} The cue says: “{text}”"
-        self._wanted = text
-        renderer = self._renderer
-        threading.Thread(target=self._render, args=(renderer, text), daemon=True).start()
-        return f"Speaking: “{text}”"
+    @property
+    def voice(self) -> Voice:
+        if self._voice is None:  # QtMultimedia and the worker only when first asked
+            self._voice = Voice(self)
+            self._voice.progress.connect(self._rendered)
+        return self._voice
 
-    def _render(self, renderer: Renderer, text: str) -> None:
-        report = renderer.render([text])
-        path = renderer.cache.lookup(text, renderer.settings)
-        if report.failed or path is None:
-            self.rendered.emit(text, "")
-        else:
-            self.rendered.emit(text, str(path))
+    def say(self, routine: Routine, step: Step, library: Library) -> str:
+        """Start speaking the step's cue; returns a line for the status bar."""
+        timeline = step_timeline(routine, step, library)
+        text = cue_text(timeline, step)
+        player = self.voice.player
+        if not player.speech_available:
+            return f"{player.reason} The cue says: “{text}”"
+        self._waiting = text
+        if player.is_ready(text):
+            self._play()
+        elif timeline is not None:
+            self.voice.prepare(timeline)
+        return f"Cue: “{text}”"
 
-    def _play(self, text: str, path: str) -> None:
-        if text != self._wanted:
-            return  # a newer request came meanwhile
-        if not path:
-            self.finished.emit(f"Could not render the cue. It says: “{text}”")
-            return
-        self.stop()
-        self._effect = QSoundEffect(self)
-        self._effect.setSource(QUrl.fromLocalFile(str(Path(path))))
-        self._effect.play()
-        self.finished.emit(f"Playing: “{text}”")
+    def _rendered(self, _done: int, _total: int) -> None:
+        if self._waiting and self.voice.player.is_ready(self._waiting):
+            self._play()
+
+    def _play(self) -> None:
+        text, self._waiting = self._waiting, ""
+        self.voice.player.stop()
+        self.voice.player.play(text, CueKind.ANNOUNCE.priority)
+        self.spoken.emit(text)
 
     def stop(self) -> None:
-        if self._effect is not None:
-            self._effect.stop()
-            self._effect.deleteLater()
-            self._effect = None
-        if self._renderer is not None and not self._wanted:
-            self._renderer.close()
+        self._waiting = ""
+        if self._voice is not None:
+            self._voice.stop()
+            self._voice.close()

@@ -46,12 +46,13 @@ say "ok: data files"
 # bootloader sets it, and Qt's through their RUNPATH); a library the loader cannot map (a
 # damaged file) shows as "error while loading" or "not a dynamic executable".
 missing=$(find "$INTERNAL" -type f \( -name '*.so' -o -name '*.so.*' \) -print0 |
-    LD_LIBRARY_PATH=$INTERNAL xargs -0 -n 20 ldd 2>&1 |
-    awk '/^\/.*:$/ { file = $0 }
-         / => not found/ { print $1 " (needed by " file ")" }
-         /error while loading/ { print }
-         /not a dynamic executable/ { print file " not a dynamic executable" }' |
-    grep -Ev "$SYSTEM_PROVIDED" | sort -u || true)
+    while IFS= read -r -d '' lib; do
+        LD_LIBRARY_PATH=$INTERNAL ldd "$lib" 2>&1 | awk -v lib="${lib#"$INTERNAL"/}" '
+            / => not found/ { print $1 " (needed by " lib ")" }
+            /error while loading|not a dynamic executable/ {
+                sub(/^.*error while loading shared libraries: /, ""); sub(/^[ \t]+/, "")
+                print lib ": " $0 }'
+    done | grep -Ev "$SYSTEM_PROVIDED" | sort -u || true)
 [[ -z $missing ]] || fail "libraries missing or unloadable: $missing"
 say "ok: shared libraries"
 

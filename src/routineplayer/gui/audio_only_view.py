@@ -17,6 +17,7 @@ from routineplayer.gui.theme import audio_only_palette, set_font_scale
 
 # Keys that keep their own meaning here; every other key is the primary action.
 _OWN_MEANING = {Command.YES, Command.NO, Command.AUDIO_ONLY, Command.HELP}
+HINT = "Any key: pause, carry on or done · Y / N: answer · Esc: leave audio-only"
 _LEAVE_KEYS = {int(Qt.Key.Key_Escape)}
 
 
@@ -36,7 +37,9 @@ class AudioOnlyView(QWidget):
         self.title.setWordWrap(True)
         self.title.setAccessibleName("Step")
         set_font_scale(self.title, 2.2)
-        self.hint = QLabel("Any key: carry on · Esc: leave audio-only")
+        self.hint = QLabel(
+            "Any key: pause, carry on or done · Y / N: answer · Esc: leave audio-only"
+        )
         self.hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.hint.setAccessibleName("Keys")
         set_font_scale(self.hint, 1.0)

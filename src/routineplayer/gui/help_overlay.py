@@ -9,8 +9,9 @@ from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
 from routineplayer.gui.keymap import KEYMAP
 from routineplayer.gui.theme import set_font_scale
 
+# Broken by hand: a word-wrapped label in a grid is sized for the wrong width.
 CHECK_NOTE = (
-    "During the check, the clicker's next key means No (carry on) "
+    "During the check, a clicker's next key means No (carry on)\n"
     "and its back key means Yes (rest, then the set again)."
 )
 
@@ -25,11 +26,15 @@ class HelpOverlay(QWidget):
         self.setAutoFillBackground(False)
         panel = QWidget(self)
         panel.setObjectName("helpPanel")
-        panel.setAutoFillBackground(True)
-        panel.setMaximumWidth(900)
+        panel.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
+        panel.setStyleSheet(
+            "#helpPanel { background: palette(window); border: 1px solid palette(mid);"
+            " border-radius: 12px; }"
+        )
         grid = QGridLayout(panel)
-        grid.setHorizontalSpacing(28)
-        grid.setVerticalSpacing(8)
+        grid.setContentsMargins(32, 24, 32, 24)
+        grid.setHorizontalSpacing(32)
+        grid.setVerticalSpacing(10)
         heading = QLabel("Keys")
         set_font_scale(heading, 1.8, bold=True)
         grid.addWidget(heading, 0, 0, 1, 2)
@@ -37,14 +42,12 @@ class HelpOverlay(QWidget):
         for row, binding in enumerate(KEYMAP, start=1):
             keys = QLabel(binding.label)
             set_font_scale(keys, 1.25, bold=True)
-            action = QLabel(binding.action)
-            action.setWordWrap(True)
+            action = QLabel(binding.action)  # short enough for one line: no wrapping to guess
             set_font_scale(action, 1.25)
             grid.addWidget(keys, row, 0)
             grid.addWidget(action, row, 1)
             self.rows.append((binding.label, binding.action))
         note = QLabel(CHECK_NOTE + "\n\nPress any key to close this help.")
-        note.setWordWrap(True)
         set_font_scale(note, 1.1)
         grid.addWidget(note, len(KEYMAP) + 1, 0, 1, 2)
         grid.setColumnStretch(1, 1)

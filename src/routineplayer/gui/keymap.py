@@ -49,7 +49,7 @@ KEYMAP: tuple[Binding, ...] = (
         Command.PRIMARY,
         (K.Key_Return, K.Key_Enter),
         "Enter",
-        "The main action: start, done, carry on",
+        "Main action: done, carry on, move on (else pause)",
     ),
     Binding(
         Command.SKIP,

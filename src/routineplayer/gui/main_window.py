@@ -31,10 +31,11 @@ from routineplayer.gui.keymap import Command, command_for_key
 from routineplayer.gui.library_view import LibraryView, RoutineCard
 from routineplayer.gui.player_controller import PlayerController
 from routineplayer.gui.player_view import PlayerView
-from routineplayer.gui.routine_source import RoutineSource, length_text
+from routineplayer.gui.routine_source import RoutineSource
 from routineplayer.gui.session_driver import SessionDriver
 from routineplayer.gui.summary_text import summary_lines
 from routineplayer.gui.theme import refresh_muted
+from routineplayer.gui.view_text import length_text
 from routineplayer.gui.voice import Voice
 from routineplayer.gui.window_settings import restore_geometry, save_geometry
 

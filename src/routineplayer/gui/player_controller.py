@@ -17,7 +17,13 @@ from routineplayer.gui.commands import dispatch
 from routineplayer.gui.keymap import Command
 from routineplayer.gui.player_view import Page, PlayerView
 from routineplayer.gui.session_driver import SessionDriver
-from routineplayer.gui.view_text import audio_only_title, next_step_text, reps_text, set_text
+from routineplayer.gui.view_text import (
+    audio_only_title,
+    next_step_text,
+    reps_text,
+    set_text,
+    time_left_text,
+)
 
 _PAGE_FOR_STATE = {
     State.WAITING_DONE: Page.WAIT_DONE,
@@ -113,7 +119,9 @@ class PlayerController(QObject):
         segment: Segment | None = session.segment
         view = self.view
         view.set_paused(state is State.PAUSED)
-        view.set_progress(session.progress())
+        progress = session.progress()
+        view.set_progress(progress)
+        view.time_left.setText(time_left_text(self.timeline.total, progress))
         remaining = session.remaining()
         if segment is None:
             return

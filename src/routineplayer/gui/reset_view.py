@@ -3,21 +3,48 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QPainter, QPaintEvent, QPalette, QPen
-from PySide6.QtWidgets import QGridLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtGui import QPainter, QPaintEvent, QPalette, QPen, QResizeEvent
+from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from routineplayer.gui.countdown import CountdownLabel
 from routineplayer.gui.theme import set_font_scale
 
 
 class RingWidget(QWidget):
-    """A circle whose coloured arc is the fraction of the rest still to go."""
+    """A circle whose coloured arc is the fraction of the rest still to go, time inside."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._fraction = 1.0
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setAccessibleName("Rest time left")
+        self.countdown = CountdownLabel(self)
+        self.countdown.setAccessibleName("Rest time left")
+
+    def _box(self) -> tuple[QRectF, float]:
+        side = min(self.width(), self.height())
+        thickness = max(side * 0.06, 4.0)
+        box = QRectF(
+            (self.width() - side) / 2 + thickness,
+            (self.height() - side) / 2 + thickness,
+            side - 2 * thickness,
+            side - 2 * thickness,
+        )
+        return box, thickness
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        # The time fills a band across the middle of the circle, clear of the ring.
+        box, thickness = self._box()
+        inner = box.width() - 2 * thickness
+        width, height = inner * 0.8, inner * 0.3
+        centre = box.center()
+        self.countdown.setGeometry(
+            round(centre.x() - width / 2),
+            round(centre.y() - height / 2),
+            round(width),
+            round(height),
+        )
+        super().resizeEvent(event)
 
     @property
     def fraction(self) -> float:
@@ -30,14 +57,7 @@ class RingWidget(QWidget):
             self.update()
 
     def paintEvent(self, event: QPaintEvent) -> None:
-        side = min(self.width(), self.height())
-        thickness = max(side * 0.06, 4.0)
-        box = QRectF(
-            (self.width() - side) / 2 + thickness,
-            (self.height() - side) / 2 + thickness,
-            side - 2 * thickness,
-            side - 2 * thickness,
-        )
+        box, thickness = self._box()
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         track = self.palette().color(QPalette.ColorRole.Mid)
@@ -55,23 +75,15 @@ class ResetView(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ring = RingWidget()
-        self.countdown = CountdownLabel()
-        self.countdown.setAccessibleName("Rest time left")
+        self.countdown = self.ring.countdown
         self.cue = QLabel()
         self.cue.setWordWrap(True)
         self.cue.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.cue.setAccessibleName("Reset cue")
         set_font_scale(self.cue, 1.6)
 
-        stack = QGridLayout()
-        stack.addWidget(self.ring, 0, 0, 3, 3)
-        # The time fills the middle half of the ring.
-        stack.addWidget(self.countdown, 1, 1)
-        for i, stretch in enumerate((1, 2, 1)):
-            stack.setRowStretch(i, stretch)
-            stack.setColumnStretch(i, stretch)
         layout = QVBoxLayout(self)
-        layout.addLayout(stack, 4)
+        layout.addWidget(self.ring, 4)
         layout.addWidget(self.cue, 1)
 
     def show_reset(self, cue: str, remaining: float | None, total: float) -> None:

@@ -8,11 +8,7 @@ from routineplayer.core.model import Routine
 from routineplayer.core.problems import RoutineError
 from routineplayer.core.timeline import IncludeError, Timeline, expand
 from routineplayer.gui.library_view import RoutineCard
-
-
-def length_text(seconds: float) -> str:
-    """'10 min', '2 min', '45 s': a library glance, not a plan."""
-    return f"{round(seconds / 60)} min" if seconds >= 90 else f"{round(seconds)} s"
+from routineplayer.gui.view_text import length_text
 
 
 class RoutineSource:

@@ -1,0 +1,78 @@
+"""The installed `routineplayer` in a real X window: started, played and stopped by keys alone."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROUTINEPLAYER = Path(sys.executable).parent / "routineplayer"
+WAIT_S = 60
+
+
+def xdotool(display: str, *args: str) -> str:
+    """Run xdotool on ``display``; --sync searches wait for their window, within WAIT_S."""
+    done = subprocess.run(
+        ["xdotool", *args],
+        env={**os.environ, "DISPLAY": display},
+        capture_output=True,
+        text=True,
+        timeout=WAIT_S,
+        check=True,
+    )
+    return done.stdout.strip()
+
+
+def wait_for_window(display: str, title_regex: str) -> str:
+    return xdotool(display, "search", "--sync", "--name", title_regex).splitlines()[0]
+
+
+def press(display: str, window: str, *keys: str) -> None:
+    # No window manager runs here, so give the window the keyboard focus ourselves.
+    xdotool(display, "windowfocus", "--sync", window)
+    xdotool(display, "key", "--delay", "80", *keys)
+
+
+@pytest.mark.xvfb
+@pytest.mark.slow
+def test_warm_up_plays_from_the_keyboard(xvfb: str, tmp_path: Path) -> None:
+    assert ROUTINEPLAYER.exists(), f"{ROUTINEPLAYER} is missing: pip install -e . into the venv"
+    env = {**os.environ, "DISPLAY": xvfb, "QT_QPA_PLATFORM": "xcb"}
+    log = (tmp_path / "app.log").open("w")
+    app = subprocess.Popen([str(ROUTINEPLAYER)], env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        main = wait_for_window(xvfb, "^routineplayer$")
+        # Type-ahead in the library picks the warm-up; Enter opens "Before you start".
+        xdotool(xvfb, "windowfocus", "--sync", main)
+        xdotool(xvfb, "type", "--delay", "60", "10-minute w")
+        press(xvfb, main, "Return")
+        prestart = wait_for_window(xvfb, "^Before you start: 10-minute warm-up$")
+        press(xvfb, prestart, "Return")  # Start is the default button
+
+        playing = wait_for_window(xvfb, "^Playing: 10-minute warm-up")
+        assert playing == main
+        press(xvfb, main, "space")
+        wait_for_window(xvfb, "^Paused: 10-minute warm-up")
+        press(xvfb, main, "space")
+        wait_for_window(xvfb, "^Playing: 10-minute warm-up")
+        shot = tmp_path / "playing.png"
+        subprocess.run(
+            ["import", "-display", xvfb, "-window", main, str(shot)], check=True, timeout=WAIT_S
+        )
+        assert shot.stat().st_size > 10_000, "the window looks empty"
+
+        press(xvfb, main, "Escape")  # asks first
+        confirm = wait_for_window(xvfb, "^Stop the routine\\?$")
+        press(xvfb, confirm, "Return")
+        wait_for_window(xvfb, "^Stopped: 10-minute warm-up$")
+        assert xdotool(xvfb, "getwindowname", main) == "routineplayer"
+        assert app.poll() is None, "the app exited"
+    finally:
+        app.terminate()
+        app.wait(timeout=30)
+        log.close()
+    output = (tmp_path / "app.log").read_text()
+    assert "Traceback" not in output, output

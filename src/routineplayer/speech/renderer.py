@@ -1,0 +1,254 @@
+"""Render cue texts into the cache through the worker process, respawning it when it fails.
+
+The parent side of render_worker.py. Texts are rendered in the order given (callers pass
+them in order of first use, e.g. ``Timeline.cue_texts()``), so play can begin as soon as
+the first minute's cues exist while the rest are still being rendered. Texts already in
+the cache are not sent at all: a warm cache starts no process.
+
+A worker that dies or does not answer within the timeout is killed and a new one started;
+the text is tried once more, and if it fails again it is reported (once) and skipped, so
+the player falls back to a chime for it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import queue
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from routineplayer.speech.availability import SpeechEngine, detect_engine
+from routineplayer.speech.cache import SpeechCache, VoiceSettings
+
+RENDER_TIMEOUT_S = 10.0  # one text; espeak-ng renders a sentence in ~10 ms here
+START_TIMEOUT_S = 30.0  # interpreter + pyttsx3 import on a slow, busy machine
+ATTEMPTS_PER_TEXT = 2
+MAX_RESTARTS_PER_BATCH = 5  # a worker that keeps dying is broken, not unlucky
+FROZEN_WORKER_FLAG = "--speech-render-worker"
+
+
+class WorkerFailed(RuntimeError):
+    """The worker died, hung or could not start."""
+
+
+class SpeechUnavailable(RuntimeError):
+    """No speech engine here; the message says what to install."""
+
+
+def worker_command() -> list[str]:
+    if getattr(sys, "frozen", False):  # PyInstaller: no `-m`; the app's main dispatches the flag
+        return [sys.executable, FROZEN_WORKER_FLAG]
+    return [sys.executable, "-m", "routineplayer.speech.render_worker"]
+
+
+class _WorkerProcess:
+    """One running worker. A reader thread turns its stdout into a queue, for timeouts."""
+
+    def __init__(self, start_timeout: float) -> None:
+        self.process = subprocess.Popen(
+            worker_command(),
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+            encoding="utf-8",
+            env=dict(os.environ, PYTHONUNBUFFERED="1"),
+        )
+        self._replies: queue.Queue[dict[str, Any] | None] = queue.Queue()
+        threading.Thread(target=self._read, name="speech-worker-reader", daemon=True).start()
+        hello = self._next(start_timeout)
+        if "error" in hello:
+            self.kill()
+            if hello.get("unavailable"):
+                raise SpeechUnavailable(hello["error"])
+            raise WorkerFailed(hello["error"])
+
+    def _read(self) -> None:
+        assert self.process.stdout is not None
+        for line in self.process.stdout:
+            try:
+                self._replies.put(json.loads(line))
+            except json.JSONDecodeError:
+                continue
+        self._replies.put(None)  # EOF: the process is gone
+
+    def _next(self, timeout: float) -> dict[str, Any]:
+        try:
+            reply = self._replies.get(timeout=timeout)
+        except queue.Empty:
+            raise WorkerFailed(f"no answer from the speech worker within {timeout:.0f} s") from None
+        if reply is None:
+            self.process.wait()
+            raise WorkerFailed(f"the speech worker exited (code {self.process.returncode})")
+        return reply
+
+    def ask(self, request: dict[str, Any], timeout: float) -> dict[str, Any]:
+        assert self.process.stdin is not None
+        try:
+            self.process.stdin.write(json.dumps(request) + "\n")
+            self.process.stdin.flush()
+        except (BrokenPipeError, OSError) as exc:
+            raise WorkerFailed(f"the speech worker is gone ({exc})") from exc
+        return self._next(timeout)
+
+    def kill(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+        self.process.wait()
+        for stream in (self.process.stdin, self.process.stdout):
+            if stream is not None:
+                with contextlib.suppress(OSError):
+                    stream.close()
+
+
+@dataclass(frozen=True)
+class RenderProgress:
+    done: int
+    total: int
+    text: str
+    ok: bool
+    from_cache: bool
+
+
+@dataclass
+class RenderReport:
+    total: int = 0
+    rendered: int = 0
+    cached: int = 0
+    failed: dict[str, str] = field(default_factory=dict)  # text -> reason
+    restarts: int = 0
+    seconds: float = 0.0
+    unavailable: str = ""  # set when no text could be rendered because speech is off
+    cancelled: bool = False
+
+
+ProgressCallback = Callable[[RenderProgress], None]
+
+
+class Renderer:
+    """Owns the worker process; safe to call from one background thread at a time."""
+
+    def __init__(
+        self,
+        settings: VoiceSettings | None = None,
+        engine: SpeechEngine | None = None,
+        cache: SpeechCache | None = None,
+        render_timeout: float = RENDER_TIMEOUT_S,
+        start_timeout: float = START_TIMEOUT_S,
+    ) -> None:
+        self.settings = settings or VoiceSettings()
+        self.engine = engine or detect_engine()
+        self.cache = cache or SpeechCache(self.engine.identity)
+        self.render_timeout = render_timeout
+        self.start_timeout = start_timeout
+        self._worker: _WorkerProcess | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def worker_pid(self) -> int | None:
+        worker = self._worker
+        return worker.process.pid if worker is not None else None
+
+    def _ensure_worker(self) -> _WorkerProcess:
+        if self._worker is None or self._worker.process.poll() is not None:
+            self._worker = _WorkerProcess(self.start_timeout)
+        return self._worker
+
+    def _drop_worker(self) -> None:
+        if self._worker is not None:
+            self._worker.kill()
+            self._worker = None
+
+    def close(self) -> None:
+        with self._lock:
+            self._drop_worker()
+
+    def voices(self) -> list[dict[str, Any]]:
+        """The installed voices ({id, name, languages, gender}), asked of the worker."""
+        if not self.engine.available:
+            return []
+        with self._lock:
+            try:
+                return list(
+                    self._ensure_worker().ask({"op": "voices"}, self.render_timeout)["voices"]
+                )
+            except WorkerFailed:
+                self._drop_worker()
+                return []
+
+    def render(
+        self,
+        texts: Iterable[str],
+        progress: ProgressCallback | None = None,
+        cancel: threading.Event | None = None,
+    ) -> RenderReport:
+        started = time.perf_counter()
+        unique = list(dict.fromkeys(t for t in texts if t))
+        report = RenderReport(total=len(unique))
+        with self._lock:
+            if not self.engine.available:
+                report.unavailable = self.engine.reason
+                return report
+            todo = self.cache.missing(unique, self.settings)
+            done = 0
+            pending = set(todo)
+            for text in unique:
+                if text not in pending:
+                    done += 1
+                    report.cached += 1
+                    if progress:
+                        progress(RenderProgress(done, report.total, text, True, True))
+            if todo:
+                self.cache.remove_stale_temps()
+            for text in todo:
+                if cancel is not None and cancel.is_set():
+                    report.cancelled = True
+                    break
+                ok = self._render_one(text, report)
+                done += 1
+                if progress:
+                    progress(RenderProgress(done, report.total, text, ok, False))
+                if report.unavailable:
+                    break
+        report.seconds = time.perf_counter() - started
+        return report
+
+    def _render_one(self, text: str, report: RenderReport) -> bool:
+        voice, rate = self.settings.key_fields()
+        request = {
+            "op": "render",
+            "text": text,
+            "voice": voice or None,
+            "rate": rate,
+            "out": str(self.cache.path(text, self.settings)),
+        }
+        error = ""
+        for _attempt in range(ATTEMPTS_PER_TEXT):
+            if report.restarts > MAX_RESTARTS_PER_BATCH:
+                error = "the speech worker keeps failing"
+                break
+            try:
+                reply = self._ensure_worker().ask(request, self.render_timeout)
+            except SpeechUnavailable as exc:
+                report.unavailable = str(exc)
+                report.failed[text] = str(exc)
+                return False
+            except WorkerFailed as exc:
+                error = str(exc)
+                self._drop_worker()
+                report.restarts += 1
+                continue
+            if reply.get("ok"):
+                report.rendered += 1
+                return True
+            error = str(reply.get("error", "unknown error"))
+            break  # the engine answered and refused: trying again would refuse again
+        report.failed[text] = error
+        return False

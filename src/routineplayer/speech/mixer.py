@@ -1,0 +1,287 @@
+"""The audio output: one always-open stream, fed by a small mixer on a thread of its own.
+
+Why not a QSoundEffect or a QAudioSink per sound: opening a stream takes 1-15 ms here when
+the machine is idle but 150-1200 ms under load (measured: the first one always ~180 ms), and
+QSoundEffect stays silent for good once the PulseAudio server restarts. One stream opened
+ahead and kept open starts a sound 35-45 ms after it is asked for, every time. It is fed in
+push mode by a 5 ms timer on its own thread, only ~80 ms ahead of the speakers, so a GUI
+thread busy painting cannot starve it, and a fade or a cut takes effect within that margin.
+When nothing is playing, nothing is written: the stream drains, and the next sound starts at
+the stream's minimum latency instead of behind a queue of silence.
+
+The stream is rebuilt when it fails (the sink vanished, the server died) or when the
+default output changes; a broken stream still "plays" (positions advance on the clock), so
+the routine's timing never depends on the sound server.
+
+``Mix`` is the pure part (no Qt): it is unit-tested on its own.
+"""
+
+from __future__ import annotations
+
+import atexit
+import threading
+import time
+from array import array
+from dataclasses import dataclass
+
+from PySide6.QtCore import QMetaObject, QObject, Qt, QThread, QTimer, Slot
+from PySide6.QtMultimedia import QAudioFormat, QAudioSink, QMediaDevices, QtAudio
+
+RATE = 22050  # espeak-ng's rate, and the chimes': no resampling for the usual case
+TICK_MS = 5
+AHEAD_S = 0.08  # how far ahead of the speakers the stream is kept filled
+RETRY_S = 1.0  # a broken stream is rebuilt at most this often
+
+
+@dataclass
+class _Source:
+    samples: array  # mono int16 at RATE
+    gain: float
+    pos: int = 0
+    fade_end: int | None = None  # sample index at which a fade-out reaches silence
+    fade_len: int = 0
+    token: int = 0
+
+    def take(self, n: int) -> array:
+        """The next ``n`` samples (fewer at the end), with gain and any fade applied."""
+        start, end = self.pos, min(len(self.samples), self.pos + n)
+        if self.fade_end is not None:
+            end = min(end, self.fade_end)
+        chunk = self.samples[start:end]
+        self.pos = end
+        if self.fade_end is not None:
+            base = self.fade_end
+            length = max(1, self.fade_len)
+            g = self.gain
+            chunk = array(
+                "h", (int(v * g * max(0, base - (start + i)) / length) for i, v in enumerate(chunk))
+            )
+        elif self.gain != 1.0:
+            g = self.gain
+            chunk = array("h", (int(v * g) for v in chunk))
+        return chunk
+
+    @property
+    def finished(self) -> bool:
+        return self.pos >= (len(self.samples) if self.fade_end is None else self.fade_end)
+
+
+class Mix:
+    """The voice (one at a time) plus any number of chimes, mixed to int16. Thread-safe."""
+
+    def __init__(self, rate: int = RATE) -> None:
+        self.rate = rate
+        self._lock = threading.Lock()
+        self._voice: _Source | None = None
+        self._chimes: list[_Source] = []
+
+    def start_voice(self, samples: array, gain: float, token: int) -> None:
+        with self._lock:
+            self._voice = _Source(samples, gain, token=token)
+
+    def fade_voice(self, seconds: float) -> None:
+        """Fade the voice out over ``seconds`` from what is written next, then drop it."""
+        with self._lock:
+            v = self._voice
+            if v is not None and v.fade_end is None:
+                v.fade_len = max(1, int(seconds * self.rate))
+                v.fade_end = min(len(v.samples), v.pos + v.fade_len)
+
+    def set_voice_gain(self, gain: float) -> None:
+        with self._lock:
+            if self._voice is not None:
+                self._voice.gain = gain
+
+    def stop_voice(self) -> None:
+        with self._lock:
+            self._voice = None
+
+    def add_chime(self, samples: array, gain: float) -> None:
+        with self._lock:
+            self._chimes.append(_Source(samples, gain))
+
+    def clear(self) -> None:
+        with self._lock:
+            self._voice = None
+            self._chimes.clear()
+
+    @property
+    def voice_token(self) -> int | None:
+        """The token of the voice still being written, or None."""
+        v = self._voice
+        return v.token if v is not None else None
+
+    @property
+    def active(self) -> bool:
+        return self._voice is not None or bool(self._chimes)
+
+    def pull(self, n: int) -> array | None:
+        """Up to ``n`` mixed samples; None when nothing is playing (write nothing then)."""
+        with self._lock:
+            parts = []
+            if self._voice is not None:
+                parts.append(self._voice.take(n))
+                if self._voice.finished:
+                    self._voice = None
+            for chime in self._chimes:
+                parts.append(chime.take(n))
+            self._chimes = [c for c in self._chimes if not c.finished]
+        parts = [p for p in parts if p]
+        if not parts:
+            return None
+        if len(parts) == 1:
+            return parts[0]
+        out = array("h", bytes(2 * max(len(p) for p in parts)))
+        for part in parts:
+            for i, v in enumerate(part):
+                s = out[i] + v
+                out[i] = 32767 if s > 32767 else -32768 if s < -32768 else s
+        return out
+
+
+def stream_format(rate: int = RATE) -> QAudioFormat:
+    fmt = QAudioFormat()
+    fmt.setSampleRate(rate)
+    fmt.setChannelCount(1)
+    fmt.setSampleFormat(QAudioFormat.SampleFormat.Int16)
+    return fmt
+
+
+class _Feeder(QObject):
+    """Lives on the output thread: owns the QAudioSink and tops it up from the Mix."""
+
+    def __init__(self, mix: Mix) -> None:
+        super().__init__()
+        self.mix = mix
+        self._sink: QAudioSink | None = None
+        self._io = None
+        self._device_id = b""
+        self._last_try = -RETRY_S
+        self._rebuild = threading.Event()
+        self._clock_pos = 0.0  # when the stream is broken: the time up to which we "played"
+        self._timer: QTimer | None = None
+
+    @Slot()
+    def begin(self) -> None:
+        self._timer = QTimer(self)
+        self._timer.setTimerType(Qt.TimerType.PreciseTimer)
+        self._timer.setInterval(TICK_MS)
+        self._timer.timeout.connect(self._tick)
+        self._open()
+        self._timer.start()
+
+    @Slot()
+    def end(self) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+        self._close()
+
+    def request_rebuild(self) -> None:
+        self._rebuild.set()
+
+    def _close(self) -> None:
+        if self._sink is not None:
+            self._sink.stop()
+            self._sink.deleteLater()
+        self._sink, self._io = None, None
+
+    def _open(self) -> None:
+        self._last_try = time.monotonic()
+        self._close()
+        device = QMediaDevices.defaultAudioOutput()
+        if device.isNull():
+            return
+        sink = QAudioSink(device, stream_format(self.mix.rate))
+        io = sink.start()
+        if io is None or sink.error() is not QtAudio.Error.NoError:
+            sink.deleteLater()
+            return
+        self._sink, self._io, self._device_id = sink, io, bytes(device.id().data())
+        self._clock_pos = 0.0
+
+    def _broken(self) -> bool:
+        sink = self._sink
+        return (
+            sink is None
+            or sink.error() in (QtAudio.Error.OpenError, QtAudio.Error.FatalError)
+            or sink.state() is QtAudio.State.StoppedState
+        )
+
+    def _tick(self) -> None:
+        now = time.monotonic()
+        if self._rebuild.is_set():
+            self._rebuild.clear()
+            device = QMediaDevices.defaultAudioOutput()
+            if self._broken() or bytes(device.id().data()) != self._device_id:
+                self._open()
+        elif self._broken() and now - self._last_try >= RETRY_S:
+            self._open()
+        if self._broken():
+            # No stream: consume sound at the speed it would have played, so that what is
+            # heard when the stream returns is what should be playing by then.
+            if not self.mix.active:
+                self._clock_pos = now
+                return
+            n = int((now - max(self._clock_pos, now - 0.5)) * self.mix.rate)
+            self._clock_pos = now
+            if n > 0:
+                self.mix.pull(n)
+            return
+        assert self._sink is not None and self._io is not None
+        if not self.mix.active:
+            return
+        buffered = self._sink.bufferSize() - self._sink.bytesFree()
+        room = min(self._sink.bytesFree(), int(AHEAD_S * self.mix.rate) * 2 - buffered)
+        n = room // 2
+        if n <= 0:
+            return
+        chunk = self.mix.pull(n)
+        if chunk is not None:
+            self._io.write(chunk.tobytes())
+
+
+class AudioOutput:
+    """The output thread and its stream; ``mix`` is what players talk to.
+
+    One per process (``shared_output()``): a QThread must be stopped before it is destroyed,
+    so its lifetime is tied to the process (atexit), not to whichever player made it.
+    """
+
+    def __init__(self) -> None:
+        self.mix = Mix()
+        self._thread = QThread()
+        self._thread.setObjectName("routineplayer-audio")
+        self._feeder = _Feeder(self.mix)
+        self._feeder.moveToThread(self._thread)
+        self._thread.started.connect(self._feeder.begin)
+        self._thread.start()
+
+    def device_changed(self) -> None:
+        """The outputs changed: follow the new default device (or rebuild a dead stream)."""
+        self._feeder.request_rebuild()
+
+    def close(self) -> None:
+        if self._thread.isRunning():
+            QMetaObject.invokeMethod(
+                self._feeder, "end", Qt.ConnectionType.BlockingQueuedConnection
+            )
+            self._thread.quit()
+            self._thread.wait(2000)
+
+
+_shared: AudioOutput | None = None
+
+
+def shared_output() -> AudioOutput:
+    global _shared
+    if _shared is None:
+        _shared = AudioOutput()
+        atexit.register(_close_shared)
+    return _shared
+
+
+def _close_shared() -> None:
+    global _shared
+    if _shared is not None:
+        _shared.close()
+        _shared = None

@@ -1,0 +1,325 @@
+"""CuePlayer: plays rendered cues and chimes when the session says so.
+
+Every sound is decoded into memory ahead (``prepare()``) and played through the one
+always-open output stream of mixer.py, which starts it 35-45 ms after ``play()``; see there
+for why neither QSoundEffect nor a stream per sound would do.
+
+One "voice" carries speech: two voices never sound at once (voice_policy.py decides who
+waits, who is cut with a short fade, who is dropped). Chimes mix over speech freely. When
+speech or sound is unavailable the player degrades instead of failing: no speech engine ->
+chimes and on-screen text; no audio output -> visual only. ``status_changed`` carries the
+line the window shows in its banner, and ``cue_started`` fires for every cue, sounded or
+not, so the GUI can show its text.
+"""
+
+from __future__ import annotations
+
+import time
+from array import array
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtMultimedia import QMediaDevices
+
+from routineplayer.speech.availability import SpeechEngine, detect_engine
+from routineplayer.speech.cache import SpeechCache, VoiceSettings
+from routineplayer.speech.chimes import CHIME_NAMES, FALLBACK, chime_path
+from routineplayer.speech.mixer import RATE, AudioOutput, shared_output
+from routineplayer.speech.voice_policy import Action, VoiceTiming, decide, too_late
+from routineplayer.speech.wavtools import AudioFormatError, read_audio, resample
+
+OUTPUT_LATENCY_S = 0.04  # play() to sound, measured here; a voice is heard this much later
+END_GRACE_MS = 20  # the voice is free this long after its clip should have been heard
+CHIME_LEVEL = 0.8  # relative to the voice
+
+NO_OUTPUT_REASON = (
+    "No sound output found: cues are shown on screen only. Check that speakers or headphones "
+    "are connected and the sound server (PulseAudio or PipeWire) is running."
+)
+
+
+class PlayerState(StrEnum):
+    READY = "ready"  # speech and chimes
+    CHIMES_ONLY = "chimes-only"  # no speech engine: chimes, and the text on screen
+    VISUAL_ONLY = "visual-only"  # no audio output at all
+
+
+def load_clip(path: Path) -> array:
+    """A WAV (or macOS's AIFF) as mono int16 samples at the output's rate."""
+    return resample(read_audio(path), RATE).samples
+
+
+@dataclass
+class _Request:
+    text: str
+    priority: int
+    requested_at: float
+
+
+@dataclass
+class _Voice:
+    text: str
+    priority: int
+    token: int
+    end: float  # when it will have been heard, on the player's clock
+    fading: bool = False
+
+
+class CuePlayer(QObject):
+    status_changed = Signal(str)  # banner text; "" when speech and sound are fine
+    cue_started = Signal(str)  # a cue's text, as its voice starts (or at once if it cannot sound)
+    cue_finished = Signal(str)  # its voice ended or was cut
+    cue_dropped = Signal(str)  # waited too long behind other voices; not spoken
+    cue_failed = Signal(str, str)  # text, reason: no audio for it (once per text); chime instead
+
+    def __init__(
+        self,
+        settings: VoiceSettings | None = None,
+        *,
+        engine: SpeechEngine | None = None,
+        cache: SpeechCache | None = None,
+        timing: VoiceTiming | None = None,
+        output: AudioOutput | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._engine = engine or detect_engine()
+        self._settings = settings or VoiceSettings()
+        self._cache = cache
+        if self._cache is None and self._engine.available:
+            self._cache = SpeechCache(self._engine.identity)
+        self.timing = timing or VoiceTiming()
+        self._clock = clock
+        self._clips: dict[str, array] = {}  # cue text -> its rendered voice
+        self._chimes: dict[str, array] = {}
+        self._current: _Voice | None = None
+        self._queue: list[_Request] = []
+        self._reported: set[str] = set()
+        self._tokens = 0
+
+        self._end_timer = QTimer(self)  # the current voice has been heard
+        self._end_timer.setSingleShot(True)
+        self._end_timer.timeout.connect(self._voice_heard)
+        self._preempt_timer = QTimer(self)
+        self._preempt_timer.setSingleShot(True)
+        self._preempt_timer.timeout.connect(self._preempt_if_still_speaking)
+
+        self._devices = QMediaDevices(self)
+        self._devices.audioOutputsChanged.connect(self._outputs_changed)
+        for name in CHIME_NAMES:
+            try:
+                self._chimes[name] = load_clip(chime_path(name))
+            except (OSError, AudioFormatError):
+                continue  # a broken install loses that chime, not the routine
+        self._state, self._reason = self._evaluate()
+        self._output = output or shared_output()
+        self._mix = self._output.mix
+
+    # -- state the GUI shows ------------------------------------------------------------
+
+    @property
+    def state(self) -> PlayerState:
+        return self._state
+
+    @property
+    def reason(self) -> str:
+        """One line for a banner: why sound or speech is off and how to fix it; "" if fine."""
+        return self._reason
+
+    @property
+    def available(self) -> bool:
+        """Any sound at all (speech or chimes)."""
+        return self._state is not PlayerState.VISUAL_ONLY
+
+    @property
+    def speech_available(self) -> bool:
+        return self._state is PlayerState.READY
+
+    @property
+    def speaking(self) -> str | None:
+        return self._current.text if self._current else None
+
+    def _evaluate(self) -> tuple[PlayerState, str]:
+        if not QMediaDevices.audioOutputs():
+            return PlayerState.VISUAL_ONLY, NO_OUTPUT_REASON
+        if not self._engine.available:
+            return PlayerState.CHIMES_ONLY, self._engine.reason
+        return PlayerState.READY, ""
+
+    def _outputs_changed(self) -> None:
+        self._output.device_changed()
+        state, reason = self._evaluate()
+        if (state, reason) != (self._state, self._reason):
+            self._state, self._reason = state, reason
+            self.status_changed.emit(reason)
+
+    # -- settings ------------------------------------------------------------------------
+
+    @property
+    def settings(self) -> VoiceSettings:
+        return self._settings
+
+    def set_settings(self, settings: VoiceSettings) -> None:
+        """A new voice or rate means other files: forget the loaded ones. Volume applies now."""
+        if settings.key_fields() != self._settings.key_fields():
+            self.stop()
+            self._clips.clear()
+            self._reported.clear()
+        self._settings = settings
+        if self._current and not self._current.fading:
+            self._mix.set_voice_gain(settings.volume)
+
+    def set_volume(self, volume: float) -> None:
+        s = self._settings
+        self.set_settings(VoiceSettings(s.voice, s.rate, max(0.0, min(1.0, volume))))
+
+    # -- loading ---------------------------------------------------------------------------
+
+    def _clip_for(self, text: str) -> array | None:
+        clip = self._clips.get(text)
+        if clip is not None:
+            return clip
+        path = self._cache.lookup(text, self._settings) if self._cache else None
+        if path is None:
+            return None
+        try:
+            clip = load_clip(path)
+        except (OSError, AudioFormatError):
+            return None
+        self._clips[text] = clip
+        return clip
+
+    def prepare(self, texts: Iterable[str]) -> int:
+        """Load the rendered files of ``texts`` now, so that playing them later is immediate.
+
+        Call again as background rendering completes; returns how many are loaded.
+        """
+        for text in texts:
+            if text:
+                self._clip_for(text)
+        return len(self._clips)
+
+    def is_ready(self, text: str) -> bool:
+        return self._clip_for(text) is not None
+
+    # -- playing ---------------------------------------------------------------------------
+
+    def play_chime(self, name: str) -> None:
+        clip = self._chimes.get(name) or self._chimes.get(FALLBACK)
+        if self._state is not PlayerState.VISUAL_ONLY and clip is not None:
+            self._mix.add_chime(clip, CHIME_LEVEL * self._settings.volume)
+
+    def play(self, text: str, priority: int = 0, chime: str | None = None) -> None:
+        """Speak ``text`` now (or as the voice rules allow) and sound ``chime`` now."""
+        if text and self._state is PlayerState.READY and self._clip_for(text) is not None:
+            self._request(_Request(text, priority, self._clock()))
+            if chime:
+                self.play_chime(chime)
+            return
+        if chime:
+            self.play_chime(chime)
+        if not text:
+            return
+        if self._state is not PlayerState.VISUAL_ONLY:
+            self._report(text)
+            if not chime:
+                self.play_chime(FALLBACK)
+        self.cue_started.emit(text)
+
+    def _report(self, text: str) -> None:
+        if text in self._reported:
+            return
+        self._reported.add(text)
+        if not self._engine.available:
+            reason = self._engine.reason
+        else:
+            reason = "this cue could not be rendered; a chime stands in for it"
+        self.cue_failed.emit(text, reason)
+
+    def _request(self, request: _Request) -> None:
+        current = self._current
+        decision = decide(
+            request.requested_at,
+            request.priority,
+            current.priority if current else None,
+            current.end if current else None,
+            self.timing,
+        )
+        if decision.action is Action.START:
+            if current is not None:  # heard already, but its end timer has not fired yet
+                self._end_voice(current)
+            self._start(request)
+            return
+        self._queue.append(request)
+        self._queue.sort(key=lambda r: (-r.priority, r.requested_at))
+        if decision.action is Action.CUT:
+            self._fade_out()
+        elif decision.action is Action.AFTER_CURRENT:
+            wait_ms = max(0, round((decision.start_at - request.requested_at) * 1000))
+            self._preempt_timer.start(wait_ms + END_GRACE_MS)
+
+    def _start(self, request: _Request) -> None:
+        clip = self._clip_for(request.text)
+        if clip is None:  # its file vanished (cache cleared) since the request
+            self._report(request.text)
+            self.cue_started.emit(request.text)
+            self._next()
+            return
+        self._tokens += 1
+        self._mix.start_voice(clip, self._settings.volume, self._tokens)
+        seconds = len(clip) / RATE
+        self._current = _Voice(
+            request.text, request.priority, self._tokens, self._clock() + seconds + OUTPUT_LATENCY_S
+        )
+        self._end_timer.start(round((seconds + OUTPUT_LATENCY_S) * 1000) + END_GRACE_MS)
+        self.cue_started.emit(request.text)
+
+    def _next(self) -> None:
+        while self._queue:
+            request = self._queue.pop(0)
+            if too_late(request.requested_at, self._clock(), self.timing):
+                self.cue_dropped.emit(request.text)
+                continue
+            self._start(request)
+            return
+
+    def _end_voice(self, voice: _Voice) -> None:
+        if self._current is not voice:
+            return
+        self._current = None
+        self._end_timer.stop()
+        self._preempt_timer.stop()
+        if self._mix.voice_token == voice.token:
+            self._mix.stop_voice()
+        self.cue_finished.emit(voice.text)
+
+    def _voice_heard(self) -> None:
+        if self._current is not None:
+            self._end_voice(self._current)
+            self._next()
+
+    def _preempt_if_still_speaking(self) -> None:
+        current = self._current
+        if current and self._queue and self._queue[0].priority > current.priority:
+            self._fade_out()
+
+    def _fade_out(self) -> None:
+        """Fade the current voice out; the next one starts when the fade has been heard."""
+        current = self._current
+        if current is None or current.fading:
+            return
+        current.fading = True
+        self._mix.fade_voice(self.timing.fade_s)
+        current.end = self._clock() + self.timing.fade_s
+        self._end_timer.start(round(self.timing.fade_s * 1000))
+
+    def stop(self) -> None:
+        """Stop speaking and forget queued cues (the routine was stopped or skipped)."""
+        self._queue.clear()
+        if self._current is not None:
+            self._end_voice(self._current)
+        self._mix.clear()

@@ -1,0 +1,1 @@
+"""The journal's front-end: pain ratings, history, movement assessment, safety notice, recorder."""

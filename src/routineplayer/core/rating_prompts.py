@@ -7,7 +7,8 @@ a remembered location makes the rating before a session a single key press. The 
 session note is typed, so only the window asks for it.
 
 ``PainInterview`` is the little state machine every front-end drives with key presses;
-``all_texts`` lists what it may say, so speech can be rendered before it is needed.
+``all_texts`` lists what it (and the high-pain notice, and the assessment) may say, so
+speech can be rendered before it is needed.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from enum import StrEnum
 
 from routineplayer.core.assessment import ASSESSMENT_REPS, PAIN_QUESTION, Movement
 from routineplayer.core.pain import PAIN_MAX, PAIN_MIN, PainLocation
+from routineplayer.core.safety import HIGH_PAIN, high_pain_lead
 
 TEN_KEY = "t"
 SKIP_KEYS = frozenset({"s", "\x1b"})  # S, Esc
@@ -56,6 +58,7 @@ ASSESSMENT_RATING_HINT = (
     "Then rate the pain it caused: press a number from 0 to 9, T for 10, "
     "or S if you did not try it."
 )
+GO_AHEAD_PROMPT = "Press G to go ahead gently, or Escape not to start."
 
 
 class When(StrEnum):
@@ -202,6 +205,11 @@ class PainInterview:
         return SAVED_TEXT
 
 
+def high_pain_notice_text(pain_before: int) -> str:
+    """Said when a rating of HIGH_PAIN or more brings the safety notice back before play."""
+    return f"{high_pain_lead(pain_before)} {GO_AHEAD_PROMPT}"
+
+
 def movement_prompt(movement: Movement) -> str:
     """What the assessment says for one movement: how to do it, then how to rate it."""
     sides = ""
@@ -220,5 +228,6 @@ def all_texts(movements: tuple[Movement, ...] = ()) -> list[str]:
     texts += [f"{level_text(n)} {LOCATION_QUESTION}" for n in range(PAIN_MIN + 1, PAIN_MAX + 1)]
     texts += [location_text(loc) for loc in PainLocation]
     texts += [NO_PLACE_TEXT, SAVED_TEXT]
+    texts += [high_pain_notice_text(n) for n in range(HIGH_PAIN, PAIN_MAX + 1)]
     texts += [movement_prompt(m) for m in movements]
     return list(dict.fromkeys(texts))

@@ -1,0 +1,283 @@
+"""The journal's history: every session in a list, the pain and belly-disconnect charts,
+and the exports (CSV for a spreadsheet, a one-page summary for a physiotherapist).
+
+The view only reads; it is refreshed each time it is shown, so a session recorded a moment
+ago is there. Files are chosen through ``choose_path`` (a save dialog by default), a seam
+that tests replace.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeyEvent, QShowEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from routineplayer.core.journal import (
+    DisconnectRate,
+    Journal,
+    JournalError,
+    PainPoint,
+    SessionRecord,
+)
+from routineplayer.gui.journal import history_charts
+from routineplayer.gui.journal.physio_summary import ended_text, pain_text
+from routineplayer.gui.journal.summary_writer import write_summary
+from routineplayer.gui.theme import set_font_scale, set_muted
+
+if TYPE_CHECKING:
+    from PySide6.QtCharts import QLineSeries
+
+ChoosePath = Callable[[QWidget, str, str, str], Path | None]
+"""(parent, caption, suggested file name, filter) -> the chosen path, or None if cancelled."""
+
+COLUMNS = ("When", "Routine", "Ended", "Pain before", "After", "Sets done", "Resets", "Note")
+CSV_FILTER = "CSV spreadsheet (*.csv)"
+SUMMARY_FILTER = "PDF (*.pdf);;Web page to print (*.html)"
+EMPTY_TEXT = "No sessions yet. Play a routine and it will appear here."
+
+
+def save_dialog(parent: QWidget, caption: str, name: str, filters: str) -> Path | None:
+    start = str(Path.home() / name)
+    chosen, _ = QFileDialog.getSaveFileName(parent, caption, start, filters)
+    return Path(chosen) if chosen else None
+
+
+def _item(text: str, *, number: bool = False) -> QTableWidgetItem:
+    item = QTableWidgetItem(text)
+    item.setFlags(Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsEnabled)
+    if number:
+        item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+    return item
+
+
+class HistoryView(QWidget):
+    close_requested = Signal()  # Esc or "Close": the window puts the library back
+
+    def __init__(
+        self,
+        journal: Journal | None,
+        *,
+        choose_path: ChoosePath = save_dialog,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.journal = journal
+        self.choose_path = choose_path
+        self.setAccessibleName("History")
+        self.pain_series: tuple[QLineSeries, QLineSeries] | None = None  # (before, after)
+        self.rate_series: dict[str, QLineSeries] = {}  # exercise -> its line
+        self._charts = history_charts.load_qtcharts()
+
+        heading = QLabel("Your journal")
+        set_font_scale(heading, 1.6, bold=True)
+        self.export_button = self._button("Export CSV…", self.export_csv_dialog)
+        self.summary_button = self._button(
+            "Summary for your physiotherapist…", self.write_summary_dialog
+        )
+        close = self._button("Close", self.close_requested.emit)
+        top = QHBoxLayout()
+        top.addWidget(heading, 1)
+        for button in (self.export_button, self.summary_button, close):
+            top.addWidget(button)
+
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        self.status.setAccessibleName("Status")
+        self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        set_muted(self.status)
+
+        self.table = QTableWidget(0, len(COLUMNS))
+        self.table.setAccessibleName("Sessions")
+        self.table.setHorizontalHeaderLabels(list(COLUMNS))
+        self.table.verticalHeader().hide()
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setAlternatingRowColors(True)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(len(COLUMNS) - 1, QHeaderView.ResizeMode.Stretch)
+
+        self.chart_row = QWidget()
+        self._chart_layout = QHBoxLayout(self.chart_row)
+        self._chart_layout.setContentsMargins(0, 0, 0, 0)
+
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(self.table)
+        splitter.addWidget(self.chart_row)
+        splitter.setStretchFactor(0, 2)
+        splitter.setStretchFactor(1, 3)
+        splitter.setChildrenCollapsible(False)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 16, 24, 16)
+        layout.addLayout(top)
+        layout.addWidget(self.status)
+        layout.addWidget(splitter, 1)
+        self.refresh()
+
+    def _button(self, text: str, slot: Callable[[], object]) -> QPushButton:
+        button = QPushButton(text)
+        button.setAccessibleName(text.rstrip("…"))
+        button.clicked.connect(lambda: slot())
+        return button
+
+    # -- reading ------------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        """Re-read the journal: the list and both charts."""
+        if self.journal is None:
+            self._show_sessions([])
+            self.status.setText("There is no journal to show: it could not be opened.")
+            return
+        try:
+            sessions = self.journal.sessions()
+            done = {s.id: self._sets_done(s.id) for s in sessions}
+            points = self.journal.pain_series()
+            rates = self.journal.disconnect_rate_by_exercise()
+        except JournalError as exc:
+            self.status.setText(f"The journal could not be read: {exc}")
+            return
+        self._show_sessions(sessions, done)
+        self._show_charts(points, rates)
+        self.status.setText(self.journal.message or ("" if sessions else EMPTY_TEXT))
+
+    def _sets_done(self, session_id: int) -> tuple[int, int]:
+        assert self.journal is not None
+        sets = self.journal.sets(session_id)
+        return sum(not s.skipped for s in sets), sum(s.resets_taken for s in sets)
+
+    def _show_sessions(
+        self, sessions: list[SessionRecord], done: dict[int, tuple[int, int]] | None = None
+    ) -> None:
+        done = done or {}
+        self.table.setRowCount(len(sessions))
+        for row, s in enumerate(sessions):
+            sets, resets = done.get(s.id, (0, 0))
+            cells = (
+                _item(f"{s.started_at.astimezone():%a %d %b %Y  %H:%M}"),
+                _item(s.routine_title),
+                _item(ended_text(s)),
+                _item(pain_text(s.pain_before, s.pain_before_location), number=True),
+                _item(pain_text(s.pain_after), number=True),
+                _item(str(sets), number=True),
+                _item(str(resets), number=True),
+                _item(s.pain_after_note or ""),
+            )
+            for column, item in enumerate(cells):
+                self.table.setItem(row, column, item)
+
+    def _show_charts(self, points: list[PainPoint], rates: list[DisconnectRate]) -> None:
+        while (child := self._chart_layout.takeAt(0)) is not None:
+            if (widget := child.widget()) is not None:
+                widget.deleteLater()
+        charts = self._charts
+        if charts is None:
+            self._chart_layout.addWidget(self._placeholder(history_charts.CHARTS_MISSING))
+            return
+        if points:
+            chart, before, after = history_charts.pain_chart(charts, points)
+            self.pain_series = (before, after)
+            self._chart_layout.addWidget(history_charts.chart_view(charts, chart))
+        else:
+            self.pain_series = None
+            self._chart_layout.addWidget(self._placeholder("No pain ratings yet."))
+        if rates:
+            chart, self.rate_series = history_charts.disconnect_chart(charts, rates)
+            self._chart_layout.addWidget(history_charts.chart_view(charts, chart))
+        else:
+            self.rate_series = {}
+            self._chart_layout.addWidget(self._placeholder("No belly checks answered yet."))
+
+    def _placeholder(self, text: str) -> QLabel:
+        label = QLabel(text)
+        label.setWordWrap(True)
+        label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        label.setMinimumHeight(240)
+        set_muted(label)
+        return label
+
+    # -- exports --------------------------------------------------------------------------------
+
+    def export_csv(self, path: Path) -> int | None:
+        """Write the CSV; the number of rows, or None (with the reason shown) if it failed."""
+        if self.journal is None:
+            return None
+        try:
+            rows = self.journal.export_csv(path)
+        except (JournalError, OSError) as exc:
+            self.status.setText(f"Could not export to {path}: {exc}")
+            return None
+        self.status.setText(f"Exported {rows} rows (one per set) to {path}.")
+        return rows
+
+    def write_summary(self, path: Path) -> Path | None:
+        if self.journal is None:
+            return None
+        try:
+            written = write_summary(self.journal, path)
+        except (JournalError, OSError) as exc:
+            self.status.setText(f"Could not write the summary to {path}: {exc}")
+            return None
+        self.status.setText(f"Summary saved to {written}. Print it or send it on.")
+        return written
+
+    def export_csv_dialog(self) -> None:
+        path = self.choose_path(self, "Export the journal", "routineplayer-journal.csv", CSV_FILTER)
+        if path is not None:
+            self.export_csv(path)
+
+    def write_summary_dialog(self) -> None:
+        path = self.choose_path(
+            self, "Summary for your physiotherapist", "back-exercise-summary.pdf", SUMMARY_FILTER
+        )
+        if path is not None:
+            self.write_summary(path)
+
+    # -- events ---------------------------------------------------------------------------------
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.refresh()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Escape:
+            self.close_requested.emit()
+            return
+        super().keyPressEvent(event)
+
+
+class HistoryDialog(QDialog):
+    """The history in its own window, for a window that does not give it a page."""
+
+    def __init__(
+        self,
+        journal: Journal | None,
+        *,
+        choose_path: ChoosePath = save_dialog,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("History")
+        self.resize(1100, 760)
+        self.view = HistoryView(journal, choose_path=choose_path, parent=self)
+        self.view.close_requested.connect(self.accept)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.view)

@@ -1,0 +1,210 @@
+"""The history view: the session list, both charts, the CSV export and the one-page summary."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from PySide6.QtCharts import QLineSeries
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QWidget
+from pytestqt.qtbot import QtBot
+
+from routineplayer.core.journal import CSV_COLUMNS, Journal, Outcome
+from routineplayer.core.pain import PainLocation
+from routineplayer.gui.journal.history_view import EMPTY_TEXT, HistoryDialog, HistoryView
+from routineplayer.gui.journal.physio_summary import PhysioSummary
+from routineplayer.gui.journal.summary_writer import pdf_pages, write_pdf
+
+T0 = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)
+TITLE = 'Rehab, "gentle"'  # a comma and quotes: the CSV must quote it
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = T0
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+@pytest.fixture
+def journal(tmp_path: Path) -> Iterator[Journal]:
+    """Three sessions on three days: finished, stopped, and one the app never closed."""
+    clock = Clock()
+    with Journal.open(tmp_path / "journal.sqlite3", clock=clock) as journal:
+        for day, (before, after, resets) in enumerate([(6, 4, 1), (5, None, 0), (None, 2, 2)]):
+            clock.now = T0 + timedelta(days=day)
+            sid = journal.start_session(TITLE, builtin="rehab")
+            if before is not None:
+                journal.set_pain_before(sid, before, PainLocation.BUTTOCK_LEG)
+            for n in (1, 2):
+                journal.record_set(
+                    sid,
+                    step_index=0,
+                    step_title="Bird Dog",
+                    set_number=n,
+                    check_answer=False,
+                    resets_taken=resets if n == 1 else 0,
+                )
+            if day == 0:
+                journal.finish_session(sid, Outcome.FINISHED)
+            elif day == 1:
+                journal.finish_session(sid, Outcome.STOPPED, stopped_at_step=0,
+                                       stopped_at_title="Bird Dog")  # fmt: skip
+            if after is not None:
+                journal.set_pain_after(sid, after, "stiff, then better")
+        yield journal
+
+
+def view_of(qtbot: QtBot, journal: Journal | None, chosen: list[Path] | None = None) -> HistoryView:
+    def choose(parent: QWidget, caption: str, name: str, filters: str) -> Path | None:
+        return chosen.pop(0) if chosen else None
+
+    view = HistoryView(journal, choose_path=choose)
+    qtbot.addWidget(view)
+    view.resize(1100, 760)
+    view.show()
+    qtbot.waitExposed(view)
+    return view
+
+
+def column(view: HistoryView, index: int) -> list[str]:
+    table = view.table
+    return [table.item(row, index).text() for row in range(table.rowCount())]
+
+
+def points(series: QLineSeries) -> list[tuple[float, float]]:
+    return [(p.x(), p.y()) for p in series.points()]
+
+
+def test_lists_every_session_newest_first(qtbot: QtBot, journal: Journal) -> None:
+    view = view_of(qtbot, journal)
+    assert view.table.rowCount() == 3
+    assert column(view, 2) == ["Not finished (app closed)", "Stopped at Bird Dog", "Finished"]
+    assert column(view, 3) == ["–", "5 (buttock/leg)", "6 (buttock/leg)"]
+    assert column(view, 4) == ["2", "–", "4"]
+    assert column(view, 5) == ["2", "2", "2"]
+    assert column(view, 6) == ["2", "0", "1"]
+    assert view.status.text() == ""
+
+
+def test_builds_the_pain_and_disconnect_charts(qtbot: QtBot, journal: Journal) -> None:
+    view = view_of(qtbot, journal)
+    assert view.pain_series is not None
+    before, after = view.pain_series
+    day = timedelta(days=1).total_seconds() * 1000
+    t0 = T0.timestamp() * 1000
+    assert points(before) == [(t0, 6), (t0 + day, 5)]
+    assert points(after) == [(t0, 4), (t0 + 2 * day, 2)]
+    assert list(view.rate_series) == ["Bird Dog"]
+    # Day 1: 1 reset + 2 answered "no" -> 1 of 3; day 2: 0 of 2; day 3: 2 of 4.
+    rates = [y for _, y in points(view.rate_series["Bird Dog"])]
+    assert rates == pytest.approx([100 / 3, 0, 50])
+
+
+def test_the_csv_export_reads_back_with_the_csv_module(
+    qtbot: QtBot, journal: Journal, tmp_path: Path
+) -> None:
+    target = tmp_path / "export.csv"
+    view = view_of(qtbot, journal, [target])
+    qtbot.mouseClick(view.export_button, Qt.MouseButton.LeftButton)
+    assert "Exported 6 rows" in view.status.text()
+    with target.open(encoding="utf-8-sig", newline="") as stream:
+        rows = list(csv.DictReader(stream))
+    assert tuple(rows[0]) == CSV_COLUMNS
+    assert len(rows) == 6
+    assert {r["routine"] for r in rows} == {TITLE}
+    assert [r["pain_before"] for r in rows[::2]] == ["6", "5", ""]
+    assert [r["outcome"] for r in rows[::2]] == ["finished", "stopped", ""]
+    assert rows[0]["pain_after_note"] == "stiff, then better"
+
+
+def test_a_cancelled_or_failing_export_says_so(
+    qtbot: QtBot, journal: Journal, tmp_path: Path
+) -> None:
+    view = view_of(qtbot, journal, [])
+    view.export_csv_dialog()  # cancelled: nothing happens
+    assert view.status.text() == ""
+    assert view.export_csv(tmp_path / "no-such-folder" / "x.csv") is None
+    assert "Could not export" in view.status.text()
+
+
+def test_the_summary_is_a_one_page_pdf(qtbot: QtBot, journal: Journal, tmp_path: Path) -> None:
+    target = tmp_path / "summary.pdf"
+    view = view_of(qtbot, journal, [target])
+    qtbot.mouseClick(view.summary_button, Qt.MouseButton.LeftButton)
+    data = target.read_bytes()
+    assert data.startswith(b"%PDF-")
+    assert pdf_pages(target) == 1
+    assert len(data) > 10_000, "the charts are in it"
+    assert "Summary saved" in view.status.text()
+
+
+def test_a_long_journal_still_fits_one_page(tmp_path: Path, qtbot: QtBot) -> None:
+    clock = Clock()
+    with Journal.open(tmp_path / "long.sqlite3", clock=clock) as journal:
+        for n in range(60):
+            clock.now = T0 + timedelta(hours=10 * n)
+            sid = journal.start_session(f"Routine with a long name number {n}", builtin="x")
+            journal.set_pain_before(sid, n % 11)
+            journal.set_pain_after(sid, (n + 3) % 11, "a note that takes up room " * 3)
+            for k in range(12):
+                journal.record_set(
+                    sid, step_index=k, step_title=f"Exercise {k}", set_number=1, check_answer=True
+                )
+        summary = PhysioSummary.from_journal(journal)
+    rows = write_pdf(summary, tmp_path / "long.pdf")
+    assert pdf_pages(tmp_path / "long.pdf") == 1
+    assert rows < 14, "fewer recent sessions so that the page holds"
+
+
+def test_the_summary_as_a_printable_web_page(
+    qtbot: QtBot, journal: Journal, tmp_path: Path
+) -> None:
+    target = tmp_path / "summary.html"
+    view = view_of(qtbot, journal)
+    assert view.write_summary(target) == target
+    html = target.read_text(encoding="utf-8")
+    assert html.startswith("<html>")
+    assert "Back exercise journal: summary" in html
+    assert html.count("data:image/png;base64,") == 2, "both charts inlined"
+    assert "Rehab, &quot;gentle&quot;" in html and "Bird Dog" in html
+    assert "not a medical device" in html
+
+
+def test_an_empty_journal_says_how_to_fill_it(qtbot: QtBot, tmp_path: Path) -> None:
+    with Journal.open(tmp_path / "empty.sqlite3") as journal:
+        view = view_of(qtbot, journal)
+        assert view.table.rowCount() == 0
+        assert view.status.text() == EMPTY_TEXT
+        assert view.pain_series is None and view.rate_series == {}
+        assert view.write_summary(tmp_path / "empty.pdf") is not None
+
+
+def test_a_session_recorded_meanwhile_shows_when_the_view_is_shown_again(
+    qtbot: QtBot, journal: Journal
+) -> None:
+    view = view_of(qtbot, journal)
+    view.hide()
+    journal.start_session("Another", builtin="x")
+    view.show()
+    assert view.table.rowCount() == 4
+
+
+def test_no_journal_shows_why(qtbot: QtBot) -> None:
+    view = view_of(qtbot, None)
+    assert view.table.rowCount() == 0
+    assert "could not be opened" in view.status.text()
+
+
+def test_esc_and_close_ask_to_close(qtbot: QtBot, journal: Journal) -> None:
+    dialog = HistoryDialog(journal)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    with qtbot.waitSignal(dialog.accepted):
+        qtbot.keyClick(dialog.view, Qt.Key.Key_Escape)

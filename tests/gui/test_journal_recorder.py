@@ -185,3 +185,13 @@ def test_a_users_routine_file_is_recorded_by_path(qtbot: QtBot, tmp_path: Path) 
     session_id = recorder.begin(timeline, file=routine_file)
     assert recorder.journal is not None and session_id is not None
     assert recorder.journal.session(session_id).routine_source == str(routine_file)
+
+
+def test_the_last_place_of_pain_presets_the_next_prompt(qtbot: QtBot, tmp_path: Path) -> None:
+    timeline = builtin_timeline(BUILTIN)
+    recorder = recorder_on(tmp_path / "journal.sqlite3")
+    assert recorder.last_location() is None
+    recorder.begin(timeline, builtin=BUILTIN, pain=PainAnswer(4, PainLocation.BUTTOCK_LEG))
+    recorder.begin(timeline, builtin=BUILTIN, pain=PainAnswer(0))  # no pain: no place
+    recorder.begin(timeline, builtin=BUILTIN)
+    assert recorder.last_location() is PainLocation.BUTTOCK_LEG

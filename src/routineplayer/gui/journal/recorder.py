@@ -19,6 +19,7 @@ from typing import TypeVar
 from PySide6.QtCore import QObject, Signal
 
 from routineplayer.core.journal import Journal, JournalError, Outcome
+from routineplayer.core.pain import PainLocation
 from routineplayer.core.rating_prompts import PainAnswer
 from routineplayer.core.session import Event, EventKind
 from routineplayer.core.summary import SetOutcome, SetResult
@@ -113,6 +114,16 @@ class JournalRecorder(QObject):
         session = self.session_id
         if session is not None and not pain.skipped:
             self._call(lambda j: j.set_pain_after(session, pain.level, pain.note))
+
+    def last_location(self) -> PainLocation | None:
+        """Where the pain was last time: the pain prompt's preset, so rating is one key."""
+        if self.journal is None:
+            return None
+        try:
+            sessions = self.journal.sessions()
+        except JournalError:
+            return None
+        return next((s.pain_before_location for s in sessions if s.pain_before_location), None)
 
     def close(self) -> None:
         if self.journal is not None:

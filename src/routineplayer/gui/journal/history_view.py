@@ -189,21 +189,21 @@ class HistoryView(QWidget):
                 widget.deleteLater()
         charts = self._charts
         if charts is None:
-            self._chart_layout.addWidget(self._placeholder(history_charts.CHARTS_MISSING))
+            self._chart_layout.addWidget(self._placeholder(history_charts.CHARTS_MISSING), 1)
             return
         if points:
             chart, before, after = history_charts.pain_chart(charts, points)
             self.pain_series = (before, after)
-            self._chart_layout.addWidget(history_charts.chart_view(charts, chart))
+            self._chart_layout.addWidget(history_charts.chart_view(charts, chart), 1)
         else:
             self.pain_series = None
-            self._chart_layout.addWidget(self._placeholder("No pain ratings yet."))
+            self._chart_layout.addWidget(self._placeholder("No pain ratings yet."), 1)
         if rates:
             chart, self.rate_series = history_charts.disconnect_chart(charts, rates)
-            self._chart_layout.addWidget(history_charts.chart_view(charts, chart))
+            self._chart_layout.addWidget(history_charts.chart_view(charts, chart), 1)
         else:
             self.rate_series = {}
-            self._chart_layout.addWidget(self._placeholder("No belly checks answered yet."))
+            self._chart_layout.addWidget(self._placeholder("No belly checks answered yet."), 1)
 
     def _placeholder(self, text: str) -> QLabel:
         label = QLabel(text)

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
+from dataclasses import replace
 from pathlib import Path
 
 from journal_support import builtin_timeline, fake_driver, play_driver
 from pytestqt.qtbot import QtBot
 
 from routineplayer.core.journal import Journal, Outcome
+from routineplayer.core.library import Library
+from routineplayer.core.loader import load_routine
 from routineplayer.core.pain import PainLocation
 from routineplayer.core.rating_prompts import PainAnswer
 from routineplayer.core.session import State
-from routineplayer.gui.journal.recorder import JournalRecorder
+from routineplayer.core.timeline import expand
+from routineplayer.gui.journal.recorder import JournalRecorder, routine_origin
 from routineplayer.gui.session_driver import SessionDriver
 
 BUILTIN = "upper-back-slides"
@@ -195,3 +200,23 @@ def test_the_last_place_of_pain_presets_the_next_prompt(qtbot: QtBot, tmp_path: 
     recorder.begin(timeline, builtin=BUILTIN, pain=PainAnswer(0))  # no pain: no place
     recorder.begin(timeline, builtin=BUILTIN)
     assert recorder.last_location() is PainLocation.BUTTOCK_LEG
+
+
+def test_where_the_routine_came_from_is_found_from_its_file(qtbot: QtBot, tmp_path: Path) -> None:
+    recorder = recorder_on(tmp_path / "journal.sqlite3")
+    builtin = builtin_timeline(BUILTIN)
+    assert routine_origin(builtin.routine) == (BUILTIN, None)
+    user_file = tmp_path / "mine.yaml"
+    builtin_file = Library().path_of(BUILTIN)
+    assert builtin_file is not None
+    shutil.copy(builtin_file, user_file)
+    mine = load_routine(user_file)
+    assert routine_origin(mine) == (None, user_file)
+    in_memory = replace(mine, source="")
+    assert routine_origin(in_memory) == (in_memory.title, None)
+
+    first = recorder.begin(builtin)
+    second = recorder.begin(expand(mine, Library().resolve))
+    assert recorder.journal is not None and first is not None and second is not None
+    assert recorder.journal.session(first).routine_source == BUILTIN
+    assert recorder.journal.session(second).routine_source == str(user_file)

@@ -18,7 +18,9 @@ from typing import TypeVar
 
 from PySide6.QtCore import QObject, Signal
 
+from routineplayer.core import paths
 from routineplayer.core.journal import Journal, JournalError, Outcome
+from routineplayer.core.model import Routine
 from routineplayer.core.pain import PainLocation
 from routineplayer.core.rating_prompts import PainAnswer
 from routineplayer.core.session import Event, EventKind
@@ -78,9 +80,14 @@ class JournalRecorder(QObject):
         file: Path | None = None,
         pain: PainAnswer | None = None,
     ) -> int | None:
-        """Record the start of a session (and the pain before it); its id, or None if not."""
+        """Record the start of a session (and the pain before it); its id, or None if not.
+
+        Without ``builtin`` or ``file`` the routine's own source file says which it is.
+        """
         self._timeline = timeline
         self._told = False
+        if builtin is None and file is None:
+            builtin, file = routine_origin(timeline.routine)
         self.session_id = self._call(
             lambda j: j.start_session(timeline.routine.title, builtin=builtin, file=file)
         )
@@ -185,3 +192,18 @@ class JournalRecorder(QObject):
                 "The routine carries on."
             )
         return None
+
+
+def routine_origin(routine: Routine) -> tuple[str | None, Path | None]:
+    """(built-in name, None) or (None, file) for a loaded routine; one that was never a
+    file (built in memory) is recorded under its title as a built-in."""
+    if not routine.source:
+        return routine.title, None
+    source = Path(routine.source)
+    try:
+        builtin_dir = paths.builtin_routines_dir().resolve()
+    except paths.DataNotFoundError:
+        builtin_dir = None
+    if builtin_dir is not None and source.resolve().parent == builtin_dir:
+        return source.stem, None
+    return None, source

@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import threading
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -29,14 +30,26 @@ from routineplayer.speech.wavtools import (
     write_wav_atomic,
 )
 
+SYNTH_TIMEOUT_S = 30.0  # the parent's own timeout (renderer.py) is shorter and wins
+
 
 class _Engine:
-    """The pyttsx3 engine, with the state it leaks between calls reset on every render."""
+    """The pyttsx3 engine, with the state it leaks between calls reset on every render.
+
+    pyttsx3 2.99's espeak driver initialises espeak-ng in AUDIO_OUTPUT_RETRIEVAL mode, which
+    synthesises on espeak's own thread: ``runAndWait()`` returns as soon as synthesis has
+    *started*, and the WAV is written later from that thread. Reading the file right away
+    gave empty or cut-off cues, and the next text could clear the buffer of the one still
+    being written. So every render waits for pyttsx3's "finished-utterance" notification,
+    which the driver sends after it has written and closed the file.
+    """
 
     def __init__(self, driver: str) -> None:
         import pyttsx3  # here only: importing it is what the app process must avoid
 
         self.engine = pyttsx3.init(driver)
+        self._finished = threading.Event()
+        self.engine.connect("finished-utterance", lambda **_: self._finished.set())
         self.default_voice = self.engine.getProperty("voice")
         self.voices = [
             {
@@ -58,8 +71,11 @@ class _Engine:
         self.engine.setProperty("rate", rate)
         raw = out.with_name(f".{out.stem}.{os.getpid()}.raw.tmp")
         try:
+            self._finished.clear()
             self.engine.save_to_file(text, str(raw))
             self.engine.runAndWait()
+            if not self._finished.wait(SYNTH_TIMEOUT_S):
+                raise RuntimeError("the speech engine did not finish")
             if not raw.is_file() or raw.stat().st_size == 0:
                 raise RuntimeError("the speech engine wrote no audio")
             # nsss writes AIFF whatever the name says; espeak and sapi5 write WAV.

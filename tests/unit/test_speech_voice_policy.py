@@ -1,0 +1,79 @@
+"""Who speaks when two cues want the voice, and the Mix that carries voice and chimes."""
+
+from __future__ import annotations
+
+import itertools
+from array import array
+
+import pytest
+
+from routineplayer.speech.mixer import Mix
+from routineplayer.speech.voice_policy import Action, VoiceTiming, decide, too_late
+
+T = VoiceTiming(wait_s=0.3, fade_s=0.06, max_late_s=1.0)
+
+
+def test_free_voice_starts_now() -> None:
+    assert decide(10.0, 1, None, None, T).action is Action.START
+    assert decide(10.0, 1, 2, 9.9, T).action is Action.START  # the other one already ended
+
+
+def test_higher_priority_waits_for_a_voice_about_to_end() -> None:
+    d = decide(10.0, 2, 1, 10.2, T)
+    assert d.action is Action.AFTER_CURRENT
+    assert d.start_at == pytest.approx(10.2)
+
+
+def test_higher_priority_cuts_a_long_voice_with_a_fade() -> None:
+    d = decide(10.0, 3, 1, 12.0, T)
+    assert d.action is Action.CUT
+    assert d.start_at == pytest.approx(10.06)
+
+
+@pytest.mark.parametrize("priority", [0, 1])
+def test_equal_or_lower_priority_queues_behind(priority: int) -> None:
+    d = decide(10.0, priority, 1, 11.5, T)
+    assert d.action is Action.QUEUE
+    assert d.start_at == pytest.approx(11.5)
+
+
+def test_queued_cue_more_than_max_late_is_dropped() -> None:
+    assert not too_late(10.0, 10.9, T)
+    assert too_late(10.0, 11.1, T)
+
+
+def ramp(n: int, value: int = 1000) -> array:
+    return array("h", [value] * n)
+
+
+def test_mix_is_silent_when_idle_and_plays_a_voice_once() -> None:
+    mix = Mix(rate=1000)
+    assert mix.pull(10) is None
+    mix.start_voice(ramp(15), 1.0, token=7)
+    assert mix.voice_token == 7
+    assert list(mix.pull(10) or []) == [1000] * 10
+    assert list(mix.pull(10) or []) == [1000] * 5
+    assert mix.voice_token is None
+    assert mix.pull(10) is None
+
+
+def test_new_voice_replaces_the_old_one_and_chimes_add_with_clipping() -> None:
+    mix = Mix(rate=1000)
+    mix.start_voice(ramp(10, 1000), 1.0, token=1)
+    mix.start_voice(ramp(10, 2000), 0.5, token=2)  # the player decides; the mix obeys
+    mix.add_chime(ramp(4, 32000), 1.0)
+    out = list(mix.pull(6) or [])
+    assert out == [32767] * 4 + [1000] * 2
+
+
+def test_fade_reaches_silence_then_the_voice_is_gone() -> None:
+    mix = Mix(rate=1000)
+    mix.start_voice(ramp(100, 10000), 1.0, token=1)
+    mix.pull(10)
+    mix.fade_voice(0.02)  # 20 samples at 1000 Hz
+    out = list(mix.pull(50) or [])
+    assert len(out) == 20
+    assert out[0] == 10000
+    assert all(a >= b for a, b in itertools.pairwise(out))
+    assert out[-1] <= 500
+    assert mix.voice_token is None

@@ -18,6 +18,7 @@ Strings are taken as written: ``say: Yes`` is the text "Yes", not a boolean.
 from __future__ import annotations
 
 import difflib
+import functools
 import math
 import re
 from collections.abc import Callable, Iterator, Sequence
@@ -42,7 +43,7 @@ from routineplayer.core.model import (
     StepKind,
 )
 from routineplayer.core.problems import Problem, RoutineError
-from routineplayer.core.timeline import IncludeError, expand, flatten_steps
+from routineplayer.core.timeline import IncludeError, flatten_steps
 
 if TYPE_CHECKING:
     from routineplayer.core.library import Library
@@ -169,29 +170,25 @@ def _short_tag(tag: str) -> str:
     return "!!" + tag[len(_TAG) :] if tag.startswith(_TAG) else tag
 
 
-def _mark(event: ev.Event) -> tuple[int, int]:
+def _mark(event: ev.Event | None) -> tuple[int, int]:
     """The 1-based line and column where an event starts."""
-    mark = event.start_mark
+    mark = event.start_mark if event is not None else None
     return (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
 
 
-def _new_node(event: ev.ScalarEvent | ev.CollectionStartEvent) -> tuple[_Node, str | None]:
-    """A node for a scalar or the start of a list or mapping, and the tag it refuses."""
-    line, column = _mark(event)
-    tag = event.tag
-    if isinstance(event, ev.ScalarEvent):
-        node = _Node(_Kind.SCALAR, line, column, event.value)
-        if tag is None:
-            node.plain = bool(event.implicit[0])
-        elif tag in _PLAIN_TAGS:
-            node.plain = True
-        elif tag not in _STR_TAGS:
-            return node, tag
-        return node, None
-    kind = _Kind.SEQ if isinstance(event, ev.SequenceStartEvent) else _Kind.MAP
-    node = _Node(kind, line, column, open=True)
-    expected = f"{_TAG}seq" if kind is _Kind.SEQ else f"{_TAG}map"
-    return node, (tag if tag not in (None, "!", expected) else None)
+def _refused(node: _Node, tag: str, file: str) -> Problem:
+    node.bad = True
+    return Problem(
+        file,
+        node.line,
+        node.column,
+        "",
+        f"the tag {_short_tag(tag)} is not allowed: a routine holds only plain text, "
+        "numbers, lists and mappings",
+    )
+
+
+_COLLECTION_TAGS = {ev.SequenceStartEvent: f"{_TAG}seq", ev.MappingStartEvent: f"{_TAG}map"}
 
 
 def _compose(
@@ -199,74 +196,95 @@ def _compose(
 ) -> tuple[_Node | None, list[Problem]]:
     """The document's node tree, and the problems met on the way (refused tags).
 
-    Raises _Fatal for a broken limit, and yaml.YAMLError for a syntax error.
+    Raises _Fatal for a broken limit, and yaml.YAMLError for a syntax error. This loop
+    runs once per YAML event, so it dispatches on exact types and avoids calls.
     """
     problems: list[Problem] = []
-    root: _Node | None = None
-    stack: list[_Node] = []
-    anchors: dict[str, _Node] = {}
+    root = _Node(_Kind.SEQ, 1, 1, open=True)  # holds the document's top node
+    stack = [root]
+    anchors: dict[str | None, _Node] = {}
     documents = 0
 
-    def fatal(event: ev.Event, message: str) -> _Fatal:
+    def fatal(event: ev.Event | None, message: str) -> _Fatal:
         return _Fatal(Problem(file, *_mark(event), "", message))
 
-    for event in yaml.parse(text, Loader=loader):
-        if isinstance(event, ev.ScalarEvent | ev.CollectionStartEvent):
-            node, refused = _new_node(event)
-            if refused is not None:
-                node.bad = True
-                problems.append(
-                    Problem(
-                        file,
-                        node.line,
-                        node.column,
-                        "",
-                        f"the tag {_short_tag(refused)} is not allowed: a routine holds only "
-                        "plain text, numbers, lists and mappings",
+    parser = loader(text)
+    get_event: Callable[[], ev.Event | None] = parser.get_event  # untyped in the stubs
+    try:
+        while True:
+            event = get_event()
+            kind = type(event)
+            if kind is ev.ScalarEvent:
+                assert isinstance(event, ev.ScalarEvent)
+                mark = event.start_mark
+                line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+                node = _Node(_Kind.SCALAR, line, column, event.value)
+                tag = event.tag
+                if tag is None:
+                    node.plain = event.implicit[0]
+                elif tag in _PLAIN_TAGS:
+                    node.plain = True
+                elif tag not in _STR_TAGS:
+                    problems.append(_refused(node, tag, file))
+            elif kind is ev.MappingStartEvent or kind is ev.SequenceStartEvent:
+                assert isinstance(event, ev.CollectionStartEvent)
+                line, column = _mark(event)
+                node_kind = _Kind.MAP if kind is ev.MappingStartEvent else _Kind.SEQ
+                node = _Node(node_kind, line, column, open=True)
+                tag = event.tag
+                if tag is not None and tag != "!" and tag != _COLLECTION_TAGS[kind]:
+                    problems.append(_refused(node, tag, file))
+            elif kind is ev.MappingEndEvent or kind is ev.SequenceEndEvent:
+                done = stack.pop()
+                done.open = False
+                items = done.items
+                done.size = 1 + sum([item.size for item in items])
+                done.depth = 1 + max([item.depth for item in items], default=0)
+                if done.size > MAX_NODES:
+                    raise fatal(
+                        event,
+                        f"the routine is too big: more than {MAX_NODES:,} values once aliases "
+                        "(*name) are expanded",
                     )
-                )
-            if event.anchor is not None:
-                anchors[event.anchor] = node
-        elif isinstance(event, ev.AliasEvent):
-            name = event.anchor
-            found = anchors.get(name) if name is not None else None
-            if found is None:
-                raise fatal(event, f"*{name} refers to no &{name} written before it")
-            if found.open:
-                raise fatal(event, f"*{name} is used inside the very value it names")
-            node = found
-        elif isinstance(event, ev.CollectionEndEvent):
-            done = stack.pop()
-            done.open = False
-            done.size = 1 + sum(item.size for item in done.items)
-            done.depth = 1 + max((item.depth for item in done.items), default=0)
-            if done.size > MAX_NODES:
-                raise fatal(
-                    event,
-                    f"the routine is too big: more than {MAX_NODES:,} values once aliases "
-                    "(*name) are expanded",
-                )
-            if done.depth > MAX_DEPTH:
-                raise fatal(event, f"aliases nest lists and mappings more than {MAX_DEPTH} deep")
-            continue
-        else:
-            if isinstance(event, ev.DocumentStartEvent):
+                if done.depth > MAX_DEPTH:
+                    raise fatal(
+                        event, f"aliases nest lists and mappings more than {MAX_DEPTH} deep"
+                    )
+                continue
+            elif kind is ev.AliasEvent:
+                assert isinstance(event, ev.AliasEvent)
+                found = anchors.get(event.anchor)
+                if found is None:
+                    raise fatal(
+                        event, f"*{event.anchor} refers to no &{event.anchor} written before it"
+                    )
+                if found.open:
+                    raise fatal(event, f"*{event.anchor} is used inside the very value it names")
+                stack[-1].items.append(found)
+                continue
+            elif kind is ev.DocumentStartEvent:
                 documents += 1
                 if documents > 1:
                     raise fatal(
                         event, "a routine file holds one YAML document; remove the second '---'"
                     )
-            continue
-        # A new value (or an alias to one): hang it under the open list or mapping.
-        if stack:
+                continue
+            elif event is None or kind is ev.StreamEndEvent:
+                break
+            else:
+                continue
+            # A new scalar, list or mapping: hang it under the open list or mapping.
             stack[-1].items.append(node)
-        else:
-            root = node
-        if node.open:
-            stack.append(node)
-            if len(stack) > MAX_DEPTH:
-                raise fatal(event, f"lists and mappings are nested more than {MAX_DEPTH} deep")
-    return root, problems
+            anchor = event.anchor
+            if anchor is not None:
+                anchors[anchor] = node
+            if node.open:
+                stack.append(node)
+                if len(stack) > MAX_DEPTH + 1:
+                    raise fatal(event, f"lists and mappings are nested more than {MAX_DEPTH} deep")
+    finally:
+        parser.dispose()
+    return (root.items[0] if root.items else None), problems
 
 
 def _syntax_problem(exc: yaml.YAMLError, text: str, file: str) -> list[Problem]:
@@ -505,7 +523,7 @@ class _Builder:
         if got is None:
             return None
         try:
-            seconds = parse_duration(got.value)
+            seconds = _parse_duration(got.value)
         except DurationError as exc:
             text = got.value.strip()
             if text.startswith("-") and _is_duration(text[1:]):
@@ -678,10 +696,10 @@ class _Builder:
             breathing = self.breathing(entries["breathing"][1], _child(path, "breathing"))
             if breathing is not None:
                 self.breathing_length(node, path, duration, breathing, "duration" in entries)
-        work = Step(
-            kind, duration=duration, reps=reps, tempo=tempo, breathing=breathing
-        ).work_seconds()
-        cues = self.optional(entries, "cues", path, lambda n, p: self.cues(n, p, work), _NO_CUES)
+        cues: tuple[Cue, ...] | None = _NO_CUES
+        if "cues" in entries:
+            work = Step(kind, duration=duration, reps=reps, tempo=tempo, breathing=breathing)
+            cues = self.cues(entries["cues"][1], _child(path, "cues"), work.work_seconds())
         if len(self.problems) > before:
             return None
         return Step(
@@ -838,6 +856,10 @@ class _Builder:
         return None if any(c is None for c in cues) else tuple(c for c in cues if c)
 
 
+# Routines repeat the same few durations ("30s", "1m"): parse each text once.
+_parse_duration = functools.lru_cache(maxsize=1024)(parse_duration)
+
+
 def _is_duration(text: str) -> bool:
     try:
         parse_duration(text)
@@ -941,8 +963,6 @@ def include_problems(routine: Routine, library: Library) -> list[Problem]:
             at = step.pos
             file = at.file or routine.source
             problems.append(Problem(file, at.line, at.column, f"steps[{index}].include", message))
-    if not problems:
-        expand(routine, resolve)  # the player's own expansion must succeed too
     return problems
 
 

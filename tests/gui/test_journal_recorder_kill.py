@@ -69,6 +69,20 @@ def start(path: Path, started: list[subprocess.Popen[str]]) -> subprocess.Popen[
     return child
 
 
+def kill(child: subprocess.Popen[str]) -> tuple[str, str]:
+    """SIGKILL the child; what it wrote after what was read already, and its stderr.
+
+    Read on through the same text streams: communicate() would read the pipes beneath them
+    and lose the lines these streams had already buffered.
+    """
+    child.send_signal(signal.SIGKILL)
+    assert child.stdout is not None and child.stderr is not None
+    with child.stdout, child.stderr:
+        rest, err = child.stdout.read(), child.stderr.read()
+    child.wait()
+    return rest, err
+
+
 def complete_lines(text: str) -> list[list[str]]:
     """Each whole report as its words; a line cut short by the kill is not one."""
     return [line.split() for line in text.splitlines(keepends=True) if line.endswith("\n")]
@@ -90,8 +104,7 @@ def test_a_player_killed_at_random_loses_at_most_the_current_set(
             seen.append(line.split())
             if sum(words[0] == "set" for words in seen) >= wanted:
                 break
-        child.send_signal(signal.SIGKILL)
-        rest, err = child.communicate()
+        rest, err = kill(child)
         assert child.returncode == -signal.SIGKILL, f"the player died on its own:\n{err}"
         reports = seen + complete_lines(rest)
         assert not [r for r in reports if r[0] == "problem"], reports

@@ -7,11 +7,11 @@ from hypothesis import strategies as st
 from routineplayer.core.loader import DEFAULT_SIDES
 from routineplayer.core.model import Breathing, Check, Cue, Routine, Step, StepKind
 
-# Any text a person could type, including accents and emoji; no control characters and no
-# Unicode line separators, which a routine file is not meant to hold.
+# Any text a person could type, including accents, emoji, tabs and line breaks; no other
+# control characters and no Unicode line separators, which a routine file is not meant to hold.
 _ALPHABET = st.characters(
     codec="utf-8", exclude_categories=("Cc", "Cs", "Co", "Cn", "Zl", "Zp")
-) | st.sampled_from(list(" :-#'\"[]{}&*!|>%@`,?\\"))
+) | st.sampled_from([*" :-#'\"[]{}&*!|>%@`,?\\", "\n", "\t"])
 texts = st.text(_ALPHABET, min_size=1, max_size=100).filter(lambda s: s.strip())
 optional_texts = st.just("") | texts
 # Seconds in half-second steps, as people write them (format_duration writes 7.5s).

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 _PART = re.compile(r"(\d+(?:\.\d+)?)\s*(h|m|s)")
 _WHOLE = re.compile(r"^\s*(?:\d+(?:\.\d+)?\s*[hms]\s*)+$")
@@ -39,7 +40,9 @@ def parse_duration(value: object) -> float:
 def format_duration(seconds: float) -> str:
     """The shortest canonical text for a duration; parse_duration(format_duration(x)) == x."""
     if seconds != int(seconds) or seconds < 0:
-        return f"{seconds:g}s" if float(f"{seconds:g}") == seconds else f"{seconds!r}s"
+        # The shortest exact digits (repr), written without an exponent such as 1e-05,
+        # which parse_duration does not read.
+        return f"{Decimal(repr(seconds)):f}s"
     total = int(seconds)
     hours, rest = divmod(total, 3600)
     minutes, secs = divmod(rest, 60)

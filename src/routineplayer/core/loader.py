@@ -954,9 +954,6 @@ def include_problems(routine: Routine, library: Library) -> list[Problem]:
             flatten_steps(replace(routine, steps=(step,)), resolve)
         except IncludeError as exc:
             message = str(exc)
-            if message.startswith("include loop: "):
-                chain = message.removeprefix("include loop: ").split(" -> ")
-                message = "include loop: " + " -> ".join(_routine_name(part) for part in chain)
             pos = exc.pos
             if pos != step.pos:
                 message += f" (at {pos.file}:{pos.line}:{pos.column})"
@@ -964,10 +961,6 @@ def include_problems(routine: Routine, library: Library) -> list[Problem]:
             file = at.file or routine.source
             problems.append(Problem(file, at.line, at.column, f"steps[{index}].include", message))
     return problems
-
-
-def _routine_name(source: str) -> str:
-    return Path(source).stem if source.endswith(".yaml") else source
 
 
 def validate_file(

@@ -15,6 +15,7 @@ import math
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from enum import StrEnum
+from pathlib import PurePath
 
 from routineplayer.core.durations import spoken_duration
 from routineplayer.core.model import (
@@ -171,25 +172,41 @@ class IncludeError(ValueError):
 Resolver = Callable[[str], Routine]
 
 
-def flatten_steps(routine: Routine, resolve: Resolver, _stack: tuple[str, ...] = ()) -> list[Step]:
+MAX_FLAT_STEPS = 10_000  # includes of includes can multiply; a plan must stay finite
+
+
+def routine_name(routine: Routine) -> str:
+    """What an include calls a routine: its file's stem, or its title when unsaved."""
+    return PurePath(routine.source).stem if routine.source else routine.title
+
+
+def flatten_steps(routine: Routine, resolve: Resolver) -> list[Step]:
     """The routine's steps with every include replaced by the included routine's steps."""
-    stack = _stack or (routine.source or routine.title,)
     out: list[Step] = []
+    _flatten_into(
+        out, routine, resolve, ((routine.source or routine.title, routine_name(routine)),)
+    )
+    return out
+
+
+def _flatten_into(
+    out: list[Step], routine: Routine, resolve: Resolver, stack: tuple[tuple[str, str], ...]
+) -> None:
     for step in routine.steps:
         if step.kind is not StepKind.INCLUDE:
+            if len(out) >= MAX_FLAT_STEPS:
+                raise IncludeError(f"includes expand to more than {MAX_FLAT_STEPS} steps", step.pos)
             out.append(step)
             continue
-        name = step.include or ""
         try:
-            included = resolve(name)
+            included = resolve(step.include or "")
         except LookupError as exc:
             raise IncludeError(str(exc), step.pos) from exc
         key = included.source or included.title
-        if key in stack:
-            chain = " -> ".join([*stack, key])
+        if any(key == seen for seen, _ in stack):
+            chain = " -> ".join([*(name for _, name in stack), routine_name(included)])
             raise IncludeError(f"include loop: {chain}", step.pos)
-        out.extend(flatten_steps(included, resolve, (*stack, key)))
-    return out
+        _flatten_into(out, included, resolve, (*stack, (key, routine_name(included))))
 
 
 def speech_seconds(text: str) -> float:
@@ -243,7 +260,9 @@ def _lead_in(step: Step, index: int, routine: Routine) -> Segment:
 
 
 def _opening(routine: Routine, total_work: float) -> Segment:
-    text = f"{routine.title}. About {spoken_duration(60 * round(total_work / 60))} of exercise."
+    # Whole minutes read better aloud; short routines keep their seconds.
+    about = 60 * round(total_work / 60) if total_work >= 90 else total_work
+    text = f"{routine.title}. About {spoken_duration(about)} of exercise."
     if routine.position:
         text += f" {routine.position}"
     length = max(routine.lead_in, math.ceil(speech_seconds(text)) + 1.0)

@@ -86,10 +86,42 @@ EXCLUDED_QT_MODULES: tuple[str, ...] = (
     "QtWebView",
 )
 
-# Qt plugins (and the libraries only they need) that the app has no use for: the PDF image
-# format and the on-screen virtual keyboard. Matched as lower-case substrings of the path in
-# the bundle, which differs by platform (libqpdf.so, qpdf.dll, QtPdf.framework).
-UNWANTED_BINARIES: tuple[str, ...] = ("qpdf", "qt6pdf", "qtpdf", "virtualkeyboard")
+# Qt plugins (and the libraries only they need) that the app has no use for, matched as
+# lower-case substrings of the path in the bundle, which differs by platform (libqpdf.so,
+# qpdf.dll, QtPdf.framework):
+# - the PDF image format and the on-screen virtual keyboard;
+# - QtMultimedia's FFmpeg backend, which QMediaPlayer, QSoundEffect and video need: the app
+#   plays every sound through a QAudioSink (speech/mixer.py), which works without it. The
+#   backend brings FFmpeg and, through its QML video sink, QtQuick and QtQml: about 45 MB.
+#   tests/packaging fails if the app starts using a class that needs it.
+PDF_AND_KEYBOARD = ("qpdf", "qt6pdf", "qtpdf", "virtualkeyboard")
+FFMPEG_BACKEND = (
+    "ffmpegmediaplugin",
+    "ffmpegstub",
+    "avcodec",
+    "avformat",
+    "avutil",
+    "swresample",
+    "swscale",
+    "qt6quick",
+    "qt6qml",
+    "qtquick",
+    "qtqml",
+)
+UNWANTED_BINARIES: tuple[str, ...] = (*PDF_AND_KEYBOARD, *FFMPEG_BACKEND)
+# QtMultimedia classes that need a media backend; using one means keeping FFMPEG_BACKEND.
+NEEDS_MEDIA_BACKEND: tuple[str, ...] = (
+    "QMediaFormat",
+    "QMediaPlayer",
+    "QSoundEffect",
+    "QMediaCaptureSession",
+    "QMediaRecorder",
+    "QVideoWidget",
+    "QVideoSink",
+    "QAudioDecoder",
+    "QImageCapture",
+    "QCamera",
+)
 
 # Packages whose installed metadata is read at run time (importlib.metadata.version):
 # speech/availability.py puts pyttsx3's version into every speech cache key.

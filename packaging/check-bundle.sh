@@ -5,7 +5,8 @@
 #   2. every shared library in the bundle finds its dependencies (plugins that only load on
 #      some desktops, like Wayland's, are never exercised by the runs below);
 #   3. the frozen app's `validate` (all built-in routine files), `plan warm-up`, and
-#      `--smoke-test` offscreen and on a virtual X screen (xvfb);
+#      `--smoke-test` offscreen and on a virtual X screen (xvfb), with a private PulseAudio
+#      server whose null sink the frozen cue player must find;
 #   4. install.sh installs it into a temporary prefix, with valid desktop metadata.
 # Usage: packaging/check-bundle.sh [dist/routineplayer]
 set -euo pipefail
@@ -30,7 +31,11 @@ fail() {
 
 [[ -x $EXE ]] || fail "$EXE does not exist: build it with make package"
 scratch=$(mktemp -d)
-trap 'rm -rf "$scratch"' EXIT
+cleanup() {
+    [[ -n ${PULSE_RUNTIME_PATH:-} ]] && pulseaudio --kill 2>/dev/null
+    rm -rf "$scratch"
+}
+trap cleanup EXIT
 
 # 1. data files
 while read -r source dest; do
@@ -57,8 +62,8 @@ missing=$(find "$INTERNAL" -type f \( -name '*.so' -o -name '*.so.*' \) -print0 
 say "ok: shared libraries"
 
 # 3. the frozen app, in a clean environment and an empty working directory
-frozen() { # frozen offscreen|xvfb ARGS...
-    local wrapper=() platform=offscreen
+frozen() { # frozen offscreen|xvfb ARGS...   (its output is also kept in $scratch/out.txt)
+    local wrapper=() platform=offscreen status=0
     if [[ $1 == xvfb ]]; then
         wrapper=(xvfb-run --auto-servernum --server-args="-screen 0 1280x800x24")
         platform=xcb
@@ -67,15 +72,23 @@ frozen() { # frozen offscreen|xvfb ARGS...
     say "run: routineplayer $* ($platform)"
     (cd "$scratch/cwd" && env -i HOME="$scratch/home" PATH=/usr/bin:/bin LANG=C.UTF-8 \
         ROUTINEPLAYER_HOME="$scratch/rp-home" QT_QPA_PLATFORM=$platform \
-        timeout "$TIMEOUT_S" "${wrapper[@]}" "$EXE" "$@") ||
-        fail "the frozen app failed: routineplayer $* ($platform)"
+        PULSE_RUNTIME_PATH="$PULSE_RUNTIME_PATH" \
+        timeout "$TIMEOUT_S" "${wrapper[@]}" "$EXE" "$@") >"$scratch/out.txt" || status=$?
+    cat "$scratch/out.txt"
+    ((status == 0)) || fail "the frozen app failed (exit $status): routineplayer $* ($platform)"
 }
 command -v xvfb-run >/dev/null || fail "xvfb-run is missing: sudo apt-get install xvfb xauth"
 mkdir -p "$scratch/cwd" "$scratch/home"
+# A private sound server (scripts/start-audio.sh honours these), stopped by cleanup().
+export PULSE_RUNTIME_PATH=$scratch/pulse PULSE_STATE_PATH=$scratch/pulse-state
+sh scripts/start-audio.sh >/dev/null || fail "could not start PulseAudio (scripts/start-audio.sh)"
+
 frozen offscreen validate "$ROOT"/routines/*.yaml
 frozen offscreen plan warm-up >"$scratch/plan.txt"
 [[ -s $scratch/plan.txt ]] || fail "plan warm-up printed nothing"
 frozen offscreen --smoke-test
+grep -q "sound output ready" "$scratch/out.txt" ||
+    fail "the frozen cue player found no sound output, though a PulseAudio sink is there"
 frozen xvfb --smoke-test
 say "ok: frozen validate, plan, smoke test (offscreen and X11)"
 

@@ -1,14 +1,16 @@
 """``routineplayer --smoke-test``: prove an installed or frozen app works, without a person.
 
 It does what the app needs at its first start, each step through the app's own code:
-load and expand every built-in routine (core.library, core.timeline), render one cue with
-the speech renderer in its worker process (in the frozen app that is the executable started
-again with a flag: a missing hidden import or driver fails here), check that QtMultimedia's
-backend loaded (a missing Qt plugin fails here), then show the main window and let Qt
-process its events. Each step prints one line; the first failure prints why and exits 1.
+load and expand every built-in routine (core.library, core.timeline); start the app's
+QApplication with its icon; render one cue with the speech renderer in its worker process
+(in the frozen app that is the executable started again with a flag: a missing hidden
+import or driver fails here); load that cue and every chime into the cue player
+(QtMultimedia; nothing is played); show the main window and let Qt process its events.
+Each step prints one line; the first failure prints why and exits 1.
 
 Speech is required: the app works without it, but a bundle that cannot speak is broken.
-Works without a display: with none, Qt's offscreen platform is used.
+A missing sound output is reported, not failed: build machines have none. Works without a
+display: with none, Qt's offscreen platform is used.
 """
 
 from __future__ import annotations
@@ -66,10 +68,10 @@ def load_builtin_routines() -> dict[str, Timeline]:
     return timelines
 
 
-def render_one_cue(text: str) -> str:
-    """Render ``text`` through the speech worker into a fresh cache; describe the result.
+def render_one_cue(text: str, cache_dir: Path) -> str:
+    """Render ``text`` through the speech worker into ``cache_dir``; describe the result.
 
-    A fresh cache, because a cached file would skip the worker, which is what is tested.
+    An empty cache, because a cached file would skip the worker, which is what is tested.
     """
     from routineplayer.speech.availability import detect_engine
     from routineplayer.speech.cache import SpeechCache
@@ -79,22 +81,21 @@ def render_one_cue(text: str) -> str:
     engine = detect_engine()
     if not engine.available:
         raise SmokeTestFailure(f"speech is unavailable: {engine.reason}")
-    with tempfile.TemporaryDirectory(prefix="routineplayer-smoke-") as tmp:
-        renderer = Renderer(engine=engine, cache=SpeechCache(engine.identity, Path(tmp)))
-        try:
-            report = renderer.render([text])
-        finally:
-            renderer.close()
-        if report.unavailable:
-            raise SmokeTestFailure(f"speech is unavailable: {report.unavailable}")
-        if report.failed or report.rendered != 1:
-            reason = report.failed.get(text, "no file was rendered")
-            raise SmokeTestFailure(f"rendering a cue failed: {reason}")
-        wav = renderer.cache.path(text, renderer.settings)
-        try:
-            seconds = read_audio(wav).seconds
-        except (OSError, AudioFormatError) as exc:
-            raise SmokeTestFailure(f"the rendered cue {wav.name} cannot be read: {exc}") from exc
+    renderer = Renderer(engine=engine, cache=SpeechCache(engine.identity, cache_dir))
+    try:
+        report = renderer.render([text])
+    finally:
+        renderer.close()
+    if report.unavailable:
+        raise SmokeTestFailure(f"speech is unavailable: {report.unavailable}")
+    if report.failed or report.rendered != 1:
+        reason = report.failed.get(text, "no file was rendered")
+        raise SmokeTestFailure(f"rendering a cue failed: {reason}")
+    wav = renderer.cache.path(text, renderer.settings)
+    try:
+        seconds = read_audio(wav).seconds
+    except (OSError, AudioFormatError) as exc:
+        raise SmokeTestFailure(f"the rendered cue {wav.name} cannot be read: {exc}") from exc
     expected = speech_seconds(text)
     if seconds < MIN_SPOKEN_SHARE * expected:
         raise SmokeTestFailure(
@@ -104,17 +105,33 @@ def render_one_cue(text: str) -> str:
     return f"{seconds:.1f} s of speech in {report.seconds:.1f} s with {engine.identity}"
 
 
-def check_media_backend() -> str:
-    """The QtMultimedia backend loaded (its plugin is found) and decodes WAV."""
-    from PySide6.QtMultimedia import QMediaFormat
+def load_into_cue_player(text: str, cache_dir: Path) -> str:
+    """The cue player (QtMultimedia) loads the rendered cue and every chime; plays nothing."""
+    from routineplayer.speech.availability import detect_engine
+    from routineplayer.speech.cache import SpeechCache
+    from routineplayer.speech.chimes import CHIME_NAMES, chime_path
+    from routineplayer.speech.player import CuePlayer, PlayerState, load_clip
+    from routineplayer.speech.wavtools import AudioFormatError
 
-    formats = QMediaFormat().supportedFileFormats(QMediaFormat.ConversionMode.Decode)
-    if QMediaFormat.FileFormat.Wave not in formats:
-        raise SmokeTestFailure(
-            "QtMultimedia has no backend that plays WAV files (is its multimedia plugin "
-            "missing from the bundle?)"
+    for name in CHIME_NAMES:
+        try:
+            load_clip(chime_path(name))
+        except (OSError, AudioFormatError) as exc:
+            raise SmokeTestFailure(f"the '{name}' chime does not load: {exc}") from exc
+    engine = detect_engine()
+    player = CuePlayer(engine=engine, cache=SpeechCache(engine.identity, cache_dir))
+    try:
+        if player.prepare([text]) != 1:
+            raise SmokeTestFailure("the cue player could not load the rendered cue")
+        sound = (
+            "sound output ready"
+            if player.state is PlayerState.READY
+            else f"{player.state} here: {player.reason}"
         )
-    return f"decodes {len(formats)} file formats, WAV among them"
+    finally:
+        player.stop()
+        player.deleteLater()
+    return f"loaded the cue and {len(CHIME_NAMES)} chimes; {sound}"
 
 
 def _wait_until(condition: Callable[[], bool], timeout: float) -> bool:
@@ -172,10 +189,11 @@ def run() -> int:
             f"ok: {len(timelines)} built-in routines loaded and expanded "
             f"({', '.join(timelines)}; {cues} cue texts)"
         )
-        first = next(iter(timelines.values())).cue_texts()[0]
-        _say(f"ok: rendered the cue {first!r}: {render_one_cue(first)}")
         _say(f"ok: application {start_application()}")
-        _say(f"ok: QtMultimedia {check_media_backend()}")
+        first = next(iter(timelines.values())).cue_texts()[0]
+        with tempfile.TemporaryDirectory(prefix="routineplayer-smoke-") as tmp:
+            _say(f"ok: rendered the cue {first!r}: {render_one_cue(first, Path(tmp))}")
+            _say(f"ok: cue player {load_into_cue_player(first, Path(tmp))}")
         _say(f"ok: main window {show_main_window()}")
     except SmokeTestFailure as exc:
         print(f"smoke-test: FAILED: {exc}", file=sys.stderr, flush=True)

@@ -112,14 +112,33 @@ def test_kept_qt_modules_are_not_excluded() -> None:
         ("PySide6/Qt/lib/libQt6Pdf.so.6", True),
         ("PySide6/Qt/plugins/platforminputcontexts/libqtvirtualkeyboardplugin.so", True),
         ("PySide6\\plugins\\imageformats\\qpdf.dll", True),
+        ("PySide6/Qt/plugins/multimedia/libffmpegmediaplugin.so", True),
+        ("PySide6/Qt/lib/libavcodec.so.61", True),
+        ("PySide6/Qt/lib/libQt6Quick.so.6", True),  # only the FFmpeg media plugin links it
         ("PySide6/Qt/plugins/imageformats/libqsvg.so", False),
-        ("PySide6/Qt/plugins/multimedia/libffmpegmediaplugin.so", False),
-        ("PySide6/Qt/lib/libQt6Quick.so.6", False),  # the FFmpeg media plugin links it
+        ("PySide6/Qt/lib/libQt6Multimedia.so.6", False),  # QAudioSink: no backend needed
         ("PySide6/Qt/lib/libQt6Gui.so.6", False),
+        ("PySide6/Qt/lib/libQt6Charts.so.6", False),
     ],
 )
 def test_unwanted_binaries(dest: str, unwanted: bool) -> None:
     assert contents.is_unwanted_binary(dest) is unwanted
+
+
+def test_app_needs_no_media_backend() -> None:
+    # The bundle leaves QtMultimedia's FFmpeg backend out (bundle_contents.FFMPEG_BACKEND):
+    # QAudioSink works without it, these classes do not.
+    users = {
+        f"{path.relative_to(REPO)}: {name.rsplit('.', 1)[1]}"
+        for path in SOURCES
+        for name in _imported_modules(path)
+        if name.startswith("PySide6.QtMultimedia.")
+        and name.rsplit(".", 1)[1] in contents.NEEDS_MEDIA_BACKEND
+    }
+    assert not users, (
+        f"these need QtMultimedia's FFmpeg backend, which the bundle leaves out: {sorted(users)}; "
+        "remove FFMPEG_BACKEND from UNWANTED_BINARIES in packaging/bundle_contents.py"
+    )
 
 
 # importlib.metadata.version("pyttsx3") and the like, however importlib.metadata was imported.

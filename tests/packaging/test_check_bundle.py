@@ -57,7 +57,7 @@ def test_the_stand_in_app_is_run_once_the_files_pass(bundle: Path) -> None:
     result = _check(bundle)
     assert "ok: shared libraries" in result.stderr
     assert result.returncode == 1
-    assert "FAIL: the frozen app failed: routineplayer validate" in result.stderr
+    assert "FAIL: the frozen app failed (exit 1): routineplayer validate" in result.stderr
 
 
 def test_no_bundle_says_how_to_build_one(tmp_path: Path) -> None:

@@ -131,10 +131,9 @@ class EmptyPage(QWidget):
         heading = QLabel("Make a routine of your own")
         set_font_scale(heading, 1.4, bold=True)
         text = QLabel(
-            "Start from nothing, or from a copy of a built-in routine, or import a routine "
-            "file someone shared with you."
+            "Start from nothing, or from a copy of a built-in routine,\n"
+            "or import a routine file someone shared with you."
         )
-        text.setWordWrap(True)
         self.new_button = QPushButton("New routine")
         self.duplicate_button = QToolButton()
         self.duplicate_button.setText("Copy a built-in routine")
@@ -144,11 +143,15 @@ class EmptyPage(QWidget):
         for button in (self.new_button, self.duplicate_button, self.import_button):
             buttons.addWidget(button)
         buttons.addStretch()
+        column = QWidget()
+        inner = QVBoxLayout(column)
+        inner.addWidget(heading)
+        inner.addWidget(text)
+        inner.addSpacing(8)
+        inner.addLayout(buttons)
         layout = QVBoxLayout(self)
-        layout.addStretch()
-        layout.addWidget(heading)
-        layout.addWidget(text)
-        layout.addLayout(buttons)
+        layout.addStretch(1)
+        layout.addWidget(column, 0, Qt.AlignmentFlag.AlignHCenter)
         layout.addStretch(2)
 
 

@@ -34,6 +34,7 @@ from routineplayer.gui.editor.draft import Draft
 from routineplayer.gui.editor.editor_page import STEP_TAB, Banner, EditorPage, EmptyPage
 from routineplayer.gui.editor.preview import CuePreview
 from routineplayer.gui.editor.step_edits import new_step
+from routineplayer.gui.editor.validation import describe
 
 SAVE, DISCARD, CANCEL = "Save", "Discard changes", "Cancel"
 NEW_TITLE = "New routine"
@@ -222,8 +223,11 @@ class EditorWindow(QMainWindow):
             if totals
             else "Total: —"
         )
-        first = findings.problems[0].text if findings.problems else ""
-        page.show_problems(len(findings.problems), first)
+        if draft.read_only:
+            page.problems.setText("A built-in routine: read-only.")
+            page.problems.setStyleSheet("")
+        else:
+            page.show_problems(len(findings.problems), findings.first_text(routine))
         self.keeper.update(routine, draft.path)
         self._show_state()
 
@@ -443,7 +447,7 @@ class EditorWindow(QMainWindow):
             self.dialogs.inform(
                 "Not saved yet",
                 "Fix these first (each is also shown beside its field):\n\n"
-                + "\n".join(p.text for p in problems[:10]),
+                + "\n".join(describe(p, draft.routine) for p in problems[:10]),
             )
             return False
         old = draft.path

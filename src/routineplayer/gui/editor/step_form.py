@@ -74,7 +74,8 @@ class StepForm(QWidget):
         self.form.addRow("Kind", self.kind)
         self._add(self.form, "include", "Routine to include", self.include)
         self._add(self.form, "title", "Title", LineInput("What the exercise is called"))
-        self._add(self.form, "say", "Spoken instruction", TextInput("Said as the step begins"))
+        say = TextInput("Said as the step begins", lines=4)
+        self._add(self.form, "say", "Spoken instruction", say)
         self._add(self.form, "duration", "Duration", DurationInput())
         self._add(self.form, "reps", "Repetitions", CountInput(1))
         self._add(

@@ -40,6 +40,10 @@ class Findings:
     def ok(self) -> bool:
         return not self.problems
 
+    def first_text(self, routine: Routine) -> str:
+        """The first problem in words: 'Step 1 (Light cardio), cue 2: ...'."""
+        return describe(self.problems[0], routine) if self.problems else ""
+
     def step_summary(self, index: int) -> str:
         return "\n".join(self.steps.get(index, {}).values())
 
@@ -57,6 +61,18 @@ def _step_field(path: str) -> tuple[str, str]:
         item = "cue" if name == "cues" else name.rstrip("s")
         return name, f"{item} {int(index) + 1}: "
     return _STEP_FIELD_ALIASES.get(path, path), ""
+
+
+def describe(problem: Problem, routine: Routine) -> str:
+    match = _STEP_PATH.match(problem.key_path)
+    if not match:
+        return problem.text
+    index = int(match.group(1))
+    title = routine.steps[index].display_title if index < len(routine.steps) else ""
+    name, prefix = _step_field(match.group(2) or "")
+    where = f"Step {index + 1} ({title})" if title else f"Step {index + 1}"
+    field = prefix.rstrip(": ") or name.replace("_", " ").replace(".", " ")
+    return f"{where}, {field}: {problem.message}" if field else f"{where}: {problem.message}"
 
 
 def sort_problems(problems: tuple[Problem, ...], routine: Routine) -> Findings:

@@ -213,7 +213,8 @@ def test_rep_step_done_by_space_and_by_the_done_button(window, start, qtbot, ask
     assert player.session.state is State.WAITING_DONE
     assert player.session.segment.set_number == 2
     session = player.session
-    qtbot.mouseClick(view.done_button, Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(player.controller.ended):
+        qtbot.mouseClick(view.done_button, Qt.MouseButton.LeftButton)
     assert session.state is State.FINISHED
     summary = asker.dialogs[-1]
     assert isinstance(summary, SummaryDialog)
@@ -221,7 +222,7 @@ def test_rep_step_done_by_space_and_by_the_done_button(window, start, qtbot, ask
     assert "Sets done: 2 of 2" in summary.body.text()
 
 
-def test_escape_asks_before_stopping_then_shows_the_summary(start, asker) -> None:
+def test_escape_asks_before_stopping_then_shows_the_summary(start, asker, qtbot) -> None:
     player = start(WARM_UP)
     window = player.window
     asker.answer = lambda dialog: False
@@ -230,7 +231,8 @@ def test_escape_asks_before_stopping_then_shows_the_summary(start, asker) -> Non
     assert player.session.state is State.LEAD_IN
     session = player.session
     asker.answer = lambda dialog: True
-    player.key(K.Key_Escape)
+    with qtbot.waitSignal(player.controller.ended):
+        player.key(K.Key_Escape)
     assert session.state is State.FINISHED
     summary = asker.dialogs[-1]
     assert isinstance(summary, SummaryDialog)

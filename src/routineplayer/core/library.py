@@ -11,10 +11,12 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from routineplayer.core import paths
-from routineplayer.core.loader import load_routine
-from routineplayer.core.model import Routine
+
+if TYPE_CHECKING:
+    from routineplayer.core.model import Routine
 
 SUFFIX = ".yaml"
 
@@ -89,6 +91,9 @@ class Library:
         cached = self._cache.get(path)
         if cached is not None and cached[:2] == (stat.st_mtime_ns, stat.st_size):
             return cached[2]
+        # Imported here: listing the library (the window's start-up) needs no YAML parser.
+        from routineplayer.core.loader import load_routine
+
         routine = load_routine(path)
         self._cache[path] = (stat.st_mtime_ns, stat.st_size, routine)
         return routine

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QGuiApplication, QIcon
@@ -11,7 +12,9 @@ from PySide6.QtWidgets import QApplication
 
 from routineplayer import APP_ID, APP_NAME
 from routineplayer.core.paths import DataNotFoundError, assets_dir
-from routineplayer.core.timeline import Timeline
+
+if TYPE_CHECKING:
+    from routineplayer.core.timeline import Timeline
 
 
 def app_icon() -> QIcon:

@@ -18,6 +18,17 @@ def format_remaining(seconds: float | None) -> str:
     return f"{minutes}:{secs:02d}" if minutes else str(secs)
 
 
+def length_text(seconds: float) -> str:
+    """'10 min', '2 min', '45 s': a glance, not a plan."""
+    return f"{round(seconds / 60)} min" if seconds >= 90 else f"{round(seconds)} s"
+
+
+def time_left_text(total: float, progress: float) -> str:
+    """How much of the whole routine is left, as planned: 'about 6 min left'."""
+    left = max(total * (1.0 - progress), 0.0)
+    return f"about {length_text(left)} left" if left >= 1 else ""
+
+
 class FitLabel(QLabel):
     """A one-line label whose font grows to fill its height (and shrinks to fit its width).
 

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 
 MIN_SCALE = 0.5  # breathed out, the bell is half as wide as breathed in
 TENTACLES = 7
+TENTACLE_CURVES = 4
 
 
 def jellyfish_colour(palette: QPalette) -> QColor:
@@ -103,12 +104,20 @@ class JellyfishWidget(QWidget):
             QPen(pen_colour, max(width / 45, 1.5), Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap)
         )
         painter.setBrush(Qt.BrushStyle.NoBrush)
+        # One path for all tentacles, each a few curves: one stroke per frame, not seven.
+        path = QPainterPath()
         for i in range(TENTACLES):
             x0 = centre_x + (i / (TENTACLES - 1) - 0.5) * width * 0.75
-            path = QPainterPath(QPointF(x0, rim_y))
-            steps = 12
-            for s in range(1, steps + 1):
-                f = s / steps
-                wave = math.sin(self._sway * 1.7 + i * 0.9 + f * 5.0) * width * 0.05 * f
-                path.lineTo(x0 + wave, rim_y + f * length)
-            painter.drawPath(path)
+            path.moveTo(x0, rim_y)
+            for s in range(1, TENTACLE_CURVES + 1):
+                f0, f = (s - 0.5) / TENTACLE_CURVES, s / TENTACLE_CURVES
+                path.quadTo(
+                    x0 + self._wave(i, f0, width),
+                    rim_y + f0 * length,
+                    x0 + self._wave(i, f, width),
+                    rim_y + f * length,
+                )
+        painter.drawPath(path)
+
+    def _wave(self, tentacle: int, along: float, width: float) -> float:
+        return math.sin(self._sway * 1.7 + tentacle * 0.9 + along * 5.0) * width * 0.05 * along

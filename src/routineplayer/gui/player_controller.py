@@ -14,6 +14,7 @@ from routineplayer.core.session import RUNNING, Event, EventKind, Session, State
 from routineplayer.core.timeline import Segment, SegmentKind, Timeline
 from routineplayer.gui.audio_only_view import AudioOnlyView
 from routineplayer.gui.commands import dispatch
+from routineplayer.gui.countdown import time_left_text
 from routineplayer.gui.keymap import Command
 from routineplayer.gui.player_view import Page, PlayerView
 from routineplayer.gui.session_driver import SessionDriver
@@ -22,7 +23,6 @@ from routineplayer.gui.view_text import (
     next_step_text,
     reps_text,
     set_text,
-    time_left_text,
 )
 
 _PAGE_FOR_STATE = {
@@ -71,7 +71,6 @@ class PlayerController(QObject):
 
     def start(self) -> None:
         self.driver.start()
-        self.refresh()
 
     def stop(self) -> None:
         self.driver.stop()
@@ -88,7 +87,6 @@ class PlayerController(QObject):
             }.get(command)
             if signal is not None:
                 signal.emit()
-        self.refresh()
 
     # -- engine -> views ----------------------------------------------------------------------
 
@@ -97,7 +95,6 @@ class PlayerController(QObject):
         if playing != self._playing:
             self._playing = playing
             self.playing_changed.emit(playing)
-        self.refresh()
 
     def _on_event(self, event: Event) -> None:
         if event.kind is EventKind.CUE and event.text and not event.text.isdigit():
@@ -106,11 +103,12 @@ class PlayerController(QObject):
             self._exhausted_text = event.text
         elif event.kind in (EventKind.FINISHED, EventKind.STOPPED):
             self._frame.stop()
-            self.ended.emit(self.session.summary())
-            return
-        self.refresh()
+            # After the driver has delivered the closing cue: the window may open a dialog.
+            QTimer.singleShot(0, lambda: self.ended.emit(self.session.summary()))
 
     def _on_tick(self, remaining: float | None) -> None:
+        # The driver ticks after every command and timer, once all their events are out:
+        # one refresh per batch, however many events it held.
         self.refresh()
 
     def refresh(self) -> None:

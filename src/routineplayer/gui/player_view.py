@@ -197,8 +197,10 @@ class PlayerView(QWidget):
         self.pause_button.setAccessibleName(text)
 
     def set_progress(self, fraction: float) -> None:
-        self.progress.setValue(round(min(max(fraction, 0.0), 1.0) * PROGRESS_STEPS))
-        self.progress.setAccessibleDescription(f"{round(fraction * 100)} percent done")
+        value = round(min(max(fraction, 0.0), 1.0) * PROGRESS_STEPS)
+        if value != self.progress.value():  # every tick calls this; repaint only on change
+            self.progress.setValue(value)
+            self.progress.setAccessibleDescription(f"{round(fraction * 100)} percent done")
 
     def set_caption(self, text: str) -> None:
         self.caption.setText(f"“{text}”" if text else "")

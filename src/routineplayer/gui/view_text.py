@@ -11,17 +11,6 @@ from routineplayer.core.session import State
 from routineplayer.core.timeline import Segment, SegmentKind, Timeline
 
 
-def length_text(seconds: float) -> str:
-    """'10 min', '2 min', '45 s': a glance, not a plan."""
-    return f"{round(seconds / 60)} min" if seconds >= 90 else f"{round(seconds)} s"
-
-
-def time_left_text(total: float, progress: float) -> str:
-    """How much of the whole routine is left, as planned: 'about 6 min left'."""
-    left = max(total * (1.0 - progress), 0.0)
-    return f"about {length_text(left)} left" if left >= 1 else ""
-
-
 def set_text(segment: Segment, state: State) -> str:
     """'Set 2 of 3 · Left arm', 'Get ready', 'After set 1 of 2', or ''."""
     if state is State.LEAD_IN or segment.kind is SegmentKind.LEAD_IN:

@@ -1,0 +1,168 @@
+"""Everything the window needs to play routines, built the first time one is chosen.
+
+The player and audio-only views, the voice, keep-awake, and one PlayerController per routine
+played: before start, what to get ready; after the end, the engine's summary. Kept out of
+main_window.py so that opening the window loads none of it (start-up stays close to a bare
+Qt window's).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject
+
+from routineplayer import APP_NAME
+from routineplayer.core.session import State
+from routineplayer.core.summary import Summary
+from routineplayer.core.timeline import Timeline
+from routineplayer.gui.audio_only_view import AudioOnlyView
+from routineplayer.gui.countdown import length_text
+from routineplayer.gui.dialogs import Ask, PrestartDialog, SummaryDialog, confirm_stop_dialog
+from routineplayer.gui.keep_awake import KeepAwake
+from routineplayer.gui.player_controller import PlayerController
+from routineplayer.gui.player_view import PlayerView
+from routineplayer.gui.session_driver import SessionDriver
+from routineplayer.gui.summary_text import summary_lines
+from routineplayer.gui.voice import Voice
+
+if TYPE_CHECKING:
+    from routineplayer.gui.main_window import MainWindow
+
+DriverFactory = Callable[[Timeline], SessionDriver]
+
+
+class Playback(QObject):
+    def __init__(
+        self,
+        window: MainWindow,
+        *,
+        make_driver: DriverFactory | None,
+        ask: Ask,
+        keep_awake: KeepAwake | None,
+        speech: bool,
+    ) -> None:
+        super().__init__(window)
+        self.window = window
+        self.ask = ask
+        # Speech is made lazily too (QtMultimedia, a worker process) when a routine is offered.
+        self.voice: Voice | None = Voice(self) if speech else None
+        self.make_driver = make_driver or self._default_driver
+        self.keep_awake = keep_awake or KeepAwake()
+        self.controller: PlayerController | None = None
+        self.player_view = PlayerView()
+        self.audio_view = AudioOnlyView()
+        window.stack.addWidget(self.player_view)
+        window.stack.addWidget(self.audio_view)
+        if self.voice is not None:
+            self.voice.status_changed.connect(self.player_view.set_banner)
+        self._routine_title = ""
+        self._audio_only = False
+        self._was_full_screen = False
+
+    def _default_driver(self, timeline: Timeline) -> SessionDriver:
+        sink = self.voice.player if self.voice is not None else None
+        return SessionDriver.for_timeline(timeline, sink)
+
+    # -- before ---------------------------------------------------------------------------------
+
+    def offer(self, timeline: Timeline) -> bool:
+        """What to get ready (the voice renders meanwhile), then play if the person starts."""
+        if self.controller is not None:
+            return False
+        prestart = PrestartDialog(timeline.routine, length_text(timeline.total), self.window)
+        if self.voice is not None:
+            self.voice.progress.connect(prestart.show_voice_progress)
+            self.voice.prepare(timeline)
+        started = self.ask(prestart)
+        if self.voice is not None:
+            self.voice.progress.disconnect(prestart.show_voice_progress)
+            if not started:
+                self.voice.cancel()
+        if started:
+            self.play(timeline)
+        return started
+
+    # -- during ---------------------------------------------------------------------------------
+
+    def play(self, timeline: Timeline) -> PlayerController:
+        driver = self.make_driver(timeline)
+        controller = PlayerController(driver, timeline, self.player_view, self.audio_view, self)
+        controller.stop_requested.connect(self._confirm_stop)
+        controller.audio_only_requested.connect(self.toggle_audio_only)
+        controller.full_screen_requested.connect(self.window.toggle_full_screen)
+        controller.help_requested.connect(self.window.toggle_help)
+        controller.playing_changed.connect(self._on_playing)
+        controller.ended.connect(self._on_ended)
+        driver.state_changed.connect(self._update_title)
+        self.controller = controller
+        self._routine_title = timeline.routine.title
+        self.window.stack.setCurrentWidget(self.player_view)
+        self.player_view.setFocus()
+        controller.start()
+        return controller
+
+    def _on_playing(self, playing: bool) -> None:
+        if playing:
+            self.keep_awake.acquire()
+        else:
+            self.keep_awake.release()
+
+    def _update_title(self, state: State) -> None:
+        if state in (State.FINISHED, State.IDLE):
+            self.window.setWindowTitle(APP_NAME)
+        else:
+            word = "Paused" if state is State.PAUSED else "Playing"
+            self.window.setWindowTitle(f"{word}: {self._routine_title} — {APP_NAME}")
+
+    def _confirm_stop(self) -> None:
+        if self.controller is not None and self.ask(confirm_stop_dialog(self.window)):
+            self.controller.stop()
+
+    def toggle_audio_only(self) -> None:
+        window = self.window
+        if self.controller is None and not self._audio_only:
+            return
+        self._audio_only = not self._audio_only
+        if self._audio_only:
+            self._was_full_screen = window.isFullScreen()
+            window.stack.setCurrentWidget(self.audio_view)
+            self.audio_view.setFocus()
+            window.showFullScreen()
+        else:
+            if not self._was_full_screen:
+                window.showNormal()
+            page = self.player_view if self.controller is not None else window.library_view
+            window.stack.setCurrentWidget(page)
+            page.setFocus()
+        if self.controller is not None:
+            self.controller.refresh()
+
+    @property
+    def audio_only(self) -> bool:
+        return self._audio_only
+
+    # -- after ----------------------------------------------------------------------------------
+
+    def _on_ended(self, summary: Summary) -> None:
+        controller, self.controller = self.controller, None
+        self.keep_awake.release()
+        if self._audio_only:
+            self.toggle_audio_only()
+        self.window.setWindowTitle(APP_NAME)
+        self.window.show_library()
+        if controller is not None:
+            controller.deleteLater()
+            controller.driver.deleteLater()
+        title, lines = summary_lines(summary)
+        self.ask(SummaryDialog(title, lines, self.window))
+
+    def close(self) -> None:
+        """The window is closing: stop without a summary, release everything."""
+        if self.controller is not None:
+            self.controller.ended.disconnect(self._on_ended)
+            self.controller.stop()
+        self.keep_awake.shutdown()
+        if self.voice is not None:
+            self.voice.close()

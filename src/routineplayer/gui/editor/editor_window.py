@@ -61,6 +61,7 @@ class EditorWindow(QMainWindow):
         self.preview = CuePreview(self)
         self.draft: Draft | None = None
         self.trashed: routine_files.Trashed | None = None
+        routine_files.purge_trash()  # deleted routines are kept for a month
 
         self.page = EditorPage()
         self.empty = EmptyPage()

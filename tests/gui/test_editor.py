@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QAbstractItemView, QApplication, QGroupBox, QTable
 from pytestqt.qtbot import QtBot
 
 from routineplayer.core import paths
+from routineplayer.core.library import Library
 from routineplayer.core.loader import load_routine
 from routineplayer.core.model import Breathing, Check, Cue, Routine, Step, StepKind
 from routineplayer.gui.editor.cue_table import CueTable
@@ -154,3 +155,34 @@ def test_an_include_of_itself_is_a_loop(qtbot: QtBot) -> None:
     include.lineEdit().selectAll()
     qtbot.keyClicks(include.lineEdit(), own)
     assert "include loop" in field_message(window, "include")
+
+
+def test_my_morning_routine_from_the_warm_up_is_found_again(qtbot: QtBot) -> None:
+    """The issue's story: copy the warm-up, change two exercises, add the check, save,
+    close, and find it in the library again, all without touching a text file."""
+    window, dialogs = make_editor(qtbot)
+    window.duplicate_builtin("warm-up")  # what "Copy a built-in routine > warm-up" does
+    page = window.page
+    retype(qtbot, page.title, "My morning routine")
+    page.steps.setCurrentRow(3)  # Cat-cow: longer
+    retype(qtbot, field_input(window, "duration"), "2m")
+    page.steps.setCurrentRow(5)  # Bodyweight squats: counted, with the check
+    page.step_form.kind.setCurrentIndex(1)
+    page.step_form.kind.activated.emit(1)  # choosing "Repetitions" in the box
+    retype(qtbot, field_input(window, "reps"), "10")
+    check = page.step_form.check
+    check.setFocus()
+    qtbot.keyClick(check, Qt.Key.Key_Space)
+    with qtbot.waitSignal(window.saved) as saved:
+        shortcut(qtbot, window, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert window.close()
+    assert dialogs.asked == []
+
+    [mine] = [e for e in Library().entries() if not e.builtin]
+    assert mine.name == "my-morning-routine" and str(mine.path) == saved.args[0]
+    routine = Library().resolve(mine.name)
+    squats = routine.steps[5]
+    assert routine.title == "My morning routine"
+    assert routine.steps[3].duration == 120.0
+    assert (squats.kind, squats.reps, squats.check) == (StepKind.REPS, 10, Check())
+    assert routine.steps[:3] == Library().resolve("warm-up").steps[:3]

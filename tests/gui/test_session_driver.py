@@ -87,7 +87,7 @@ def test_the_timer_drives_the_session_and_signals_every_event(qtbot: QtBot) -> N
         returned = driver.start()
     assert blocker.args == [State.LEAD_IN]
     assert seen.events == returned and driver.running
-    assert sink.played == [("Tiny. About 0 seconds of exercise.", CueKind.ANNOUNCE.priority, None)]
+    assert sink.played == [("Tiny. About 18 seconds of exercise.", CueKind.ANNOUNCE.priority, None)]
 
     advance_until(qtbot, clock, driver, State.CHECKING)
     assert seen.states == [State.LEAD_IN, State.WORKING, State.CHECKING]

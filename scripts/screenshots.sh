@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Render docs/screenshots/*.png (the README's pictures) from the real window on a virtual X
-# screen: library, player, audio-only, check prompt, rest-and-reset, breathing, help.
-# Per-user files go to a throw-away folder so your own routines and settings stay out of them.
+# Render docs/screenshots/*.png (the README's pictures) from the real windows on a virtual X
+# screen: every scripts/render_*screenshot*.py (render_screenshots.py: library, player,
+# audio-only, check prompt, rest-and-reset, breathing, help; others: e.g. the editor).
+# Each runs with its own throw-away per-user folder, so your routines and settings stay out.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -13,8 +14,11 @@ for tool in xvfb-run:xvfb xauth:xauth; do
     fi
 done
 
-home=$(mktemp -d)
-trap 'rm -rf "$home"' EXIT
-ROUTINEPLAYER_HOME=$home QT_QPA_PLATFORM=xcb \
-    xvfb-run --auto-servernum --server-args='-screen 0 1280x800x24 -dpi 96' \
-    .venv/bin/python scripts/render_screenshots.py "$OUT"
+mkdir -p "$OUT"
+for renderer in scripts/render_*screenshot*.py; do
+    home=$(mktemp -d)
+    ROUTINEPLAYER_HOME=$home QT_QPA_PLATFORM=xcb \
+        xvfb-run --auto-servernum --server-args='-screen 0 1280x800x24 -dpi 96' \
+        .venv/bin/python "$renderer" "$OUT"
+    rm -rf "$home"
+done

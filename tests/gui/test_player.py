@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QAbstractButton, QProgressBar
 
 from routineplayer.core.paths import user_routines_dir
@@ -10,6 +11,7 @@ from routineplayer.core.session import State
 from routineplayer.core.timeline import SegmentKind
 from routineplayer.gui.countdown import format_remaining
 from routineplayer.gui.dialogs import PrestartDialog, SummaryDialog
+from routineplayer.gui.jellyfish_widget import jellyfish_colour
 from routineplayer.gui.main_window import MainWindow
 from routineplayer.gui.player_view import Page
 
@@ -292,3 +294,26 @@ def test_window_remembers_its_size_and_place(qtbot, asker) -> None:
     qtbot.addWidget(second)
     assert (second.width(), second.height()) == (700, 500)
     assert second.geometry() == first.geometry()
+
+
+def test_follows_a_dark_palette(start, qapp) -> None:
+    player = start(WARM_UP)
+    view = player.window.player_view
+    light_next = view.next_step.palette().color(QPalette.ColorRole.WindowText)
+    original = qapp.palette()
+    dark = QPalette(original)
+    for role, colour in (
+        (QPalette.ColorRole.Window, "#202124"),
+        (QPalette.ColorRole.WindowText, "#e8eaed"),
+        (QPalette.ColorRole.Highlight, "#8ab4f8"),
+    ):
+        dark.setColor(role, QColor(colour))
+    try:
+        qapp.setPalette(dark)  # what Qt does when the desktop switches to dark
+        qapp.processEvents()
+        muted = view.next_step.palette().color(QPalette.ColorRole.WindowText)
+        assert muted.lightness() > 128 > light_next.lightness()
+        colour = jellyfish_colour(view.breathing.jellyfish.palette())
+        assert colour.lightness() > jellyfish_colour(original).lightness()
+    finally:
+        qapp.setPalette(original)

@@ -27,7 +27,7 @@ class BreathingView(QWidget):
         set_muted(self.time_left)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.jellyfish, 5)
+        layout.addWidget(self.jellyfish, 7)
         layout.addWidget(self.phase_words, 2)
         layout.addWidget(self.time_left)
 

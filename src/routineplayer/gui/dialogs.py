@@ -42,6 +42,7 @@ def _section(layout: QVBoxLayout, heading: str, lines: Iterable[str]) -> None:
         return
     title = QLabel(heading)
     set_font_scale(title, 1.2, bold=True)
+    layout.addSpacing(6)
     layout.addWidget(title)
     body = QLabel("\n".join(f"•  {line}" for line in lines) if len(lines) > 1 else lines[0])
     body.setWordWrap(True)
@@ -51,6 +52,16 @@ def _section(layout: QVBoxLayout, heading: str, lines: Iterable[str]) -> None:
     layout.addWidget(body)
 
 
+PRESTART_WIDTH = 560
+
+
+def _fit_height(dialog: QDialog, width: int) -> None:
+    """Size a dialog of wrapped text to its text at ``width`` (its size hint guesses wrong)."""
+    layout = dialog.layout()
+    height = layout.heightForWidth(width) if layout.hasHeightForWidth() else -1
+    dialog.resize(width, max(height, dialog.minimumSizeHint().height()))
+
+
 class PrestartDialog(QDialog):
     """What to get ready; Start is the default button, so Enter starts."""
 
@@ -58,7 +69,7 @@ class PrestartDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(f"Before you start: {routine.title}")
         self.setAccessibleName("Before you start")
-        self.setMinimumWidth(520)
+        self.setMinimumWidth(PRESTART_WIDTH)
         layout = QVBoxLayout(self)
         title = QLabel(f"{routine.title} · {length}")
         title.setWordWrap(True)
@@ -75,6 +86,7 @@ class PrestartDialog(QDialog):
         self.voice_progress.setTextVisible(False)
         self.voice.hide()
         self.voice_progress.hide()
+        layout.addStretch(1)  # extra height goes below the notes, not between them
         layout.addSpacing(8)
         layout.addWidget(self.voice)
         layout.addWidget(self.voice_progress)
@@ -89,11 +101,14 @@ class PrestartDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
+        _fit_height(self, PRESTART_WIDTH)
 
     def show_voice_progress(self, done: int, total: int, text: str = "") -> None:
         """Speech renders while the person reads this; show how far it has got."""
-        self.voice.show()
-        self.voice_progress.show()
+        if self.voice_progress.isHidden():
+            self.voice.show()
+            self.voice_progress.show()
+            _fit_height(self, self.width())
         self.voice_progress.setRange(0, max(total, 1))
         self.voice_progress.setValue(done)
         self.voice.setText(text or f"Preparing the voice: {done} of {total} cues")

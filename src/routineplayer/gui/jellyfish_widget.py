@@ -110,13 +110,16 @@ class JellyfishWidget(QWidget):
             x0 = centre_x + (i / (TENTACLES - 1) - 0.5) * width * 0.75
             path.moveTo(x0, rim_y)
             for s in range(1, TENTACLE_CURVES + 1):
-                f0, f = (s - 0.5) / TENTACLE_CURVES, s / TENTACLE_CURVES
-                path.quadTo(
-                    x0 + self._wave(i, f0, width),
-                    rim_y + f0 * length,
-                    x0 + self._wave(i, f, width),
-                    rim_y + f * length,
+                f0, fm, f1 = (
+                    (s - 1) / TENTACLE_CURVES,
+                    (s - 0.5) / TENTACLE_CURVES,
+                    s / TENTACLE_CURVES,
                 )
+                start = QPointF(x0 + self._wave(i, f0, width), rim_y + f0 * length)
+                middle = QPointF(x0 + self._wave(i, fm, width), rim_y + fm * length)
+                end = QPointF(x0 + self._wave(i, f1, width), rim_y + f1 * length)
+                # The control point that makes the curve pass through `middle`.
+                path.quadTo(middle * 2 - (start + end) / 2, end)
         painter.drawPath(path)
 
     def _wave(self, tentacle: int, along: float, width: float) -> float:

@@ -171,7 +171,9 @@ class MainWindow(QMainWindow):
             super().keyPressEvent(event)
 
     def changeEvent(self, event: QEvent) -> None:
-        if event.type() in (QEvent.Type.ApplicationPaletteChange, QEvent.Type.ThemeChange):
+        # The desktop switched light/dark: Qt gives the window the new palette (PaletteChange);
+        # secondary text was given its own palette, so derive it again.
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange):
             refresh_muted(self)
         super().changeEvent(event)
 

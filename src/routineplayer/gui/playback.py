@@ -25,7 +25,7 @@ from routineplayer.gui.player_controller import PlayerController
 from routineplayer.gui.player_view import PlayerView
 from routineplayer.gui.session_driver import SessionDriver
 from routineplayer.gui.summary_text import summary_lines
-from routineplayer.gui.voice import Voice
+from routineplayer.gui.voice import Voice, first_words
 
 if TYPE_CHECKING:
     from routineplayer.gui.main_window import MainWindow
@@ -100,8 +100,20 @@ class Playback(QObject):
         self._routine_title = timeline.routine.title
         self.window.stack.setCurrentWidget(self.player_view)
         self.player_view.setFocus()
-        controller.start()
+        if self.voice is None:
+            controller.start()
+        else:
+            # Pressing Start at once must not lose the opening words to a chime: wait (a
+            # second or two, at most FIRST_CUE_WAIT_MS) until they are rendered.
+            self.player_view.set_banner("Preparing the voice…")
+            controller.refresh()
+            self.voice.when_ready(first_words(timeline), lambda: self._begin(controller))
         return controller
+
+    def _begin(self, controller: PlayerController) -> None:
+        if controller is self.controller:  # not stopped or closed meanwhile
+            self.player_view.set_banner(self.voice.status if self.voice is not None else "")
+            controller.start()
 
     def _on_playing(self, playing: bool) -> None:
         if playing:
@@ -117,8 +129,13 @@ class Playback(QObject):
             self.window.setWindowTitle(f"{word}: {self._routine_title} — {APP_NAME}")
 
     def _confirm_stop(self) -> None:
-        if self.controller is not None and self.ask(confirm_stop_dialog(self.window)):
-            self.controller.stop()
+        controller = self.controller
+        if controller is None or not self.ask(confirm_stop_dialog(self.window)):
+            return
+        if controller.session.state is State.IDLE:  # still waiting for the voice: nothing ran
+            self._leave(controller)
+        else:
+            controller.stop()  # its STOPPED event brings the summary
 
     def toggle_audio_only(self) -> None:
         window = self.window
@@ -146,17 +163,21 @@ class Playback(QObject):
     # -- after ----------------------------------------------------------------------------------
 
     def _on_ended(self, summary: Summary) -> None:
-        controller, self.controller = self.controller, None
+        if self.controller is not None:
+            self._leave(self.controller)
+        title, lines = summary_lines(summary)
+        self.ask(SummaryDialog(title, lines, self.window))
+
+    def _leave(self, controller: PlayerController) -> None:
+        """Back to the library; the routine's objects go."""
+        self.controller = None
         self.keep_awake.release()
         if self._audio_only:
             self.toggle_audio_only()
         self.window.setWindowTitle(APP_NAME)
         self.window.show_library()
-        if controller is not None:
-            controller.deleteLater()
-            controller.driver.deleteLater()
-        title, lines = summary_lines(summary)
-        self.ask(SummaryDialog(title, lines, self.window))
+        controller.deleteLater()
+        controller.driver.deleteLater()
 
     def close(self) -> None:
         """The window is closing: stop without a summary, release everything."""

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
 from routineplayer.core.timeline import Timeline
 
@@ -21,6 +22,13 @@ if TYPE_CHECKING:
     from routineplayer.speech.renderer import Renderer, RenderProgress
 
 log = logging.getLogger(__name__)
+FIRST_CUE_WAIT_MS = 15_000  # longest a start waits for its first words to be rendered
+
+
+def first_words(timeline: Timeline) -> str:
+    """The routine's opening words: what a start waits for (see ``Voice.when_ready``)."""
+    first = timeline.segments[0].cues if timeline.segments else ()
+    return next((cue.text for cue in first if cue.text), "")
 
 
 class Voice(QObject):
@@ -83,6 +91,32 @@ class Voice(QObject):
         if ok and self._player is not None:
             self._player.prepare([text])
         self.progress.emit(done, total)
+
+    def when_ready(
+        self, text: str, then: Callable[[], None], timeout_ms: int = FIRST_CUE_WAIT_MS
+    ) -> None:
+        """Call ``then`` once ``text`` can be spoken: at once if it can (or speech is off),
+        else when it has rendered, or after ``timeout_ms`` whatever happens."""
+        player = self.player
+        if not text or not player.speech_available or player.is_ready(text):
+            then()
+            return
+        timer = QTimer(self)
+        timer.setSingleShot(True)
+
+        def finish() -> None:
+            timer.stop()
+            self.progress.disconnect(check)
+            timer.deleteLater()
+            then()
+
+        def check(done: int, total: int) -> None:
+            if player.is_ready(text) or done >= total:
+                finish()
+
+        self.progress.connect(check)
+        timer.timeout.connect(finish)
+        timer.start(timeout_ms)
 
     def is_rendering(self) -> bool:
         return self._thread is not None and self._thread.is_alive()

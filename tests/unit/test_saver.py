@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import stat
+import time
 from pathlib import Path
 
 import pytest
@@ -157,3 +158,22 @@ def test_a_routine_that_would_not_load_back_is_not_written(tmp_path: Path) -> No
     with pytest.raises(RoutineError, match="title: expected text"):
         save_routine(Routine("", (Step(StepKind.REST, duration=5.0),)), path)
     assert not path.exists()
+
+
+def test_a_save_removes_old_temp_files_left_by_killed_saves(tmp_path: Path) -> None:
+    from routineplayer.core import saver
+
+    target = tmp_path / "mine.yaml"
+    old = tmp_path / ".mine.yaml.abc123.tmp"
+    fresh = tmp_path / ".mine.yaml.def456.tmp"
+    other = tmp_path / ".other.yaml.abc123.tmp"
+    for leftover in (old, fresh, other):
+        leftover.write_bytes(b"half a rou")
+    long_ago = time.time() - saver.STALE_TEMP_SECONDS - 60
+    os.utime(old, (long_ago, long_ago))
+    os.utime(other, (long_ago, long_ago))
+    saver.write_atomic(target, b"title: x\n")
+    assert target.read_bytes() == b"title: x\n"
+    assert not old.exists()
+    assert fresh.exists(), "a temp file this new may belong to a save in progress"
+    assert other.exists(), "only temps of the file being saved are ours to clean"

@@ -7,10 +7,12 @@ it to disk and renames it over the old one (one atomic step on the same file sys
 
 from __future__ import annotations
 
+import glob
 import os
 import stat
 import sys
 import tempfile
+import time
 from contextlib import suppress
 from pathlib import Path
 from typing import Any
@@ -173,6 +175,20 @@ def write_atomic(path: Path, data: bytes) -> None:
             os.unlink(tmp_name)
         raise
     _fsync_dir(path.parent)
+    _remove_stale_temps(path)
+
+
+STALE_TEMP_SECONDS = 600.0
+
+
+def _remove_stale_temps(path: Path) -> None:
+    """Temp files of earlier writes to ``path`` that were killed mid-write (a SIGKILL runs
+    no cleanup). Only old ones go, so a concurrent writer's file is never touched."""
+    cutoff = time.time() - STALE_TEMP_SECONDS
+    for tmp in path.parent.glob(f".{glob.escape(path.name)}.*.tmp"):
+        with suppress(OSError):
+            if tmp.stat().st_mtime < cutoff:
+                tmp.unlink()
 
 
 def _fsync_dir(directory: Path) -> None:

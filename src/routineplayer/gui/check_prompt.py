@@ -19,7 +19,7 @@ class CheckPrompt(QWidget):
         self.question.setWordWrap(True)
         self.question.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.question.setAccessibleName("Check question")
-        set_font_scale(self.question, 2.6, bold=True)
+        set_font_scale(self.question, 3.0, bold=True)
 
         self.yes_button = self._button("Yes", "Rest and reset, then do the set again")
         self.no_button = self._button("No", "Carry on")

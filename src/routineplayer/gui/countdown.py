@@ -69,8 +69,8 @@ class FitLabel(QLabel):
 
 
 class CountdownLabel(FitLabel):
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__("", parent, sample="00:00")
+    def __init__(self, parent: QWidget | None = None, *, sample: str = "00:00") -> None:
+        super().__init__("", parent, sample=sample)
         self.setAccessibleName("Time left")
         font = self.font()
         font.setFeature(QFont.Tag("tnum"), 1)  # equal-width digits: the text does not wobble

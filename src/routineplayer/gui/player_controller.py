@@ -130,7 +130,9 @@ class PlayerController(QObject):
         view.set_info.setText(set_text(segment, shown_state))
         view.next_step.setText(next_step_text(session.segments, session.segment_index))
         view.instruction.setText("" if page in (Page.CHECK, Page.RESET) else segment.instruction)
-        view.set_caption(self._caption)
+        # Said and already on screen in large type (the question, the reset cue): no caption.
+        shown = bool(segment.instruction) and self._caption.startswith(segment.instruction)
+        view.set_caption("" if shown and page in (Page.CHECK, Page.RESET) else self._caption)
         if page is Page.TIMER:
             view.countdown.show_remaining(remaining)
         elif page is Page.WAIT_DONE:

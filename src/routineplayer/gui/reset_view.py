@@ -18,12 +18,12 @@ class RingWidget(QWidget):
         self._fraction = 1.0
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setAccessibleName("Rest time left")
-        self.countdown = CountdownLabel(self)
+        self.countdown = CountdownLabel(self, sample="0:00")  # a rest of minutes, not tens
         self.countdown.setAccessibleName("Rest time left")
 
     def _box(self) -> tuple[QRectF, float]:
         side = min(self.width(), self.height())
-        thickness = max(side * 0.06, 4.0)
+        thickness = max(side * 0.045, 4.0)
         box = QRectF(
             (self.width() - side) / 2 + thickness,
             (self.height() - side) / 2 + thickness,
@@ -36,7 +36,7 @@ class RingWidget(QWidget):
         # The time fills a band across the middle of the circle, clear of the ring.
         box, thickness = self._box()
         inner = box.width() - 2 * thickness
-        width, height = inner * 0.8, inner * 0.3
+        width, height = inner * 0.86, inner * 0.42
         centre = box.center()
         self.countdown.setGeometry(
             round(centre.x() - width / 2),

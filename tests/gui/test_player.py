@@ -254,6 +254,8 @@ def test_help_overlay_lists_every_key(start, qtbot) -> None:
     qtbot.keyClick(window.help, K.Key_Escape)  # any key closes it, without stopping
     assert not window.help.isVisible()
     assert player.session.state is State.LEAD_IN
+    qtbot.keyClick(window.focusWidget(), K.Key_Space)  # keys reach the player again
+    assert player.session.state is State.PAUSED
 
 
 def test_keep_awake_held_while_playing_released_on_pause_and_stop(start, asker) -> None:

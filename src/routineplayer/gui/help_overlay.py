@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QColor, QKeyEvent, QMouseEvent, QPainter, QPaintEvent
-from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGridLayout, QLabel, QStackedWidget, QVBoxLayout, QWidget
 
 from routineplayer.gui.keymap import KEYMAP
 from routineplayer.gui.theme import set_font_scale
@@ -70,7 +70,10 @@ class HelpOverlay(QWidget):
 
     def close_help(self) -> None:
         self.hide()
-        self.parentWidget().setFocus()
+        # Keys go back to the page underneath (the player), not to the container.
+        parent = self.parentWidget()
+        page = parent.currentWidget() if isinstance(parent, QStackedWidget) else None
+        (page or parent).setFocus()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.parentWidget() and event.type() == QEvent.Type.Resize:

@@ -109,10 +109,6 @@ class HistoryView(QWidget):
         self.table.verticalHeader().hide()
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setAlternatingRowColors(True)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(len(COLUMNS) - 1, QHeaderView.ResizeMode.Stretch)
 
         self.chart_row = QWidget()
         self._chart_layout = QHBoxLayout(self.chart_row)
@@ -182,6 +178,16 @@ class HistoryView(QWidget):
             )
             for column, item in enumerate(cells):
                 self.table.setItem(row, column, item)
+        self._fit_columns()
+
+    def _fit_columns(self) -> None:
+        """Measure the columns once, after filling: ResizeToContents would re-measure every
+        row on every cell set (minutes for a journal of 1,000 sessions)."""
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table.resizeColumnsToContents()
+        for stretched in (1, len(COLUMNS) - 1):  # the routine and the note take what is left
+            header.setSectionResizeMode(stretched, QHeaderView.ResizeMode.Stretch)
 
     def _show_charts(self, points: list[PainPoint], rates: list[DisconnectRate]) -> None:
         while (child := self._chart_layout.takeAt(0)) is not None:

@@ -126,7 +126,7 @@ class HistoryView(QWidget):
         layout.addLayout(top)
         layout.addWidget(self.status)
         layout.addWidget(splitter, 1)
-        self.refresh()
+        # Filled when shown (showEvent), not here: the window may build it long before.
 
     def _button(self, text: str, slot: Callable[[], object]) -> QPushButton:
         button = QPushButton(text)

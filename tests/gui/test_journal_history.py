@@ -10,11 +10,12 @@ from pathlib import Path
 import pytest
 from PySide6.QtCharts import QLineSeries
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QLabel, QWidget
 from pytestqt.qtbot import QtBot
 
 from routineplayer.core.journal import CSV_COLUMNS, Journal, Outcome
 from routineplayer.core.pain import PainLocation
+from routineplayer.gui.journal import history_charts, summary_writer
 from routineplayer.gui.journal.history_view import EMPTY_TEXT, HistoryDialog, HistoryView
 from routineplayer.gui.journal.physio_summary import PhysioSummary
 from routineplayer.gui.journal.summary_writer import pdf_pages, write_pdf
@@ -208,3 +209,18 @@ def test_esc_and_close_ask_to_close(qtbot: QtBot, journal: Journal) -> None:
     qtbot.waitExposed(dialog)
     with qtbot.waitSignal(dialog.accepted):
         qtbot.keyClick(dialog.view, Qt.Key.Key_Escape)
+
+
+def test_without_qtcharts_the_list_and_exports_still_work(
+    qtbot: QtBot, journal: Journal, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(history_charts, "load_qtcharts", lambda: None)
+    monkeypatch.setattr(summary_writer, "load_qtcharts", lambda: None)
+    view = view_of(qtbot, journal)
+    assert view.table.rowCount() == 3
+    labels = [w.text() for w in view.chart_row.findChildren(QLabel)]
+    assert labels == [history_charts.CHARTS_MISSING]
+    assert view.write_summary(tmp_path / "plain.pdf") is not None
+    assert pdf_pages(tmp_path / "plain.pdf") == 1
+    assert view.write_summary(tmp_path / "plain.html") is not None
+    assert "data:image" not in (tmp_path / "plain.html").read_text(encoding="utf-8")

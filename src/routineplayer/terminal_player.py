@@ -13,7 +13,7 @@ import signal
 import sys
 from collections.abc import Callable
 from contextlib import suppress
-from typing import TextIO
+from typing import Any, TextIO
 
 from PySide6.QtCore import QLoggingCategory, QObject, QSocketNotifier, QTimer
 from PySide6.QtGui import QGuiApplication
@@ -96,7 +96,7 @@ class KeyReader(QObject):
         super().__init__()
         self._fd = fd
         self._on_keys = on_keys
-        self._saved: list[object] | None = None
+        self._saved: list[Any] | None = None  # termios attributes to restore
         if os.isatty(fd):
             import termios
             import tty

@@ -58,7 +58,7 @@ PRESTART_WIDTH = 560
 def _fit_height(dialog: QDialog, width: int) -> None:
     """Size a dialog of wrapped text to its text at ``width`` (its size hint guesses wrong)."""
     layout = dialog.layout()
-    height = layout.heightForWidth(width) if layout.hasHeightForWidth() else -1
+    height = layout.heightForWidth(width) if layout and layout.hasHeightForWidth() else -1
     dialog.resize(width, max(height, dialog.minimumSizeHint().height()))
 
 

@@ -21,6 +21,7 @@ class HelpOverlay(QWidget):
 
     def __init__(self, parent: QWidget) -> None:
         super().__init__(parent)
+        self._host = parent
         self.setAccessibleName("Keyboard help")
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setAutoFillBackground(False)
@@ -63,7 +64,7 @@ class HelpOverlay(QWidget):
         if self.isVisible():
             self.close_help()
         else:
-            self.setGeometry(self.parentWidget().rect())
+            self.setGeometry(self._host.rect())
             self.raise_()
             self.show()
             self.setFocus()
@@ -71,13 +72,13 @@ class HelpOverlay(QWidget):
     def close_help(self) -> None:
         self.hide()
         # Keys go back to the page underneath (the player), not to the container.
-        parent = self.parentWidget()
-        page = parent.currentWidget() if isinstance(parent, QStackedWidget) else None
-        (page or parent).setFocus()
+        host = self._host
+        page = host.currentWidget() if isinstance(host, QStackedWidget) else None
+        (page or host).setFocus()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self.parentWidget() and event.type() == QEvent.Type.Resize:
-            self.setGeometry(self.parentWidget().rect())
+        if watched is self._host and event.type() == QEvent.Type.Resize:
+            self.setGeometry(self._host.rect())
         return False
 
     def paintEvent(self, event: QPaintEvent) -> None:

@@ -202,7 +202,8 @@ class LibraryView(QWidget):
 
     def current_card(self) -> RoutineCard | None:
         item = self.list.currentItem()
-        return item.data(CARD_ROLE) if item is not None else None
+        card: RoutineCard | None = item.data(CARD_ROLE) if item is not None else None
+        return card
 
     def _start_current(self) -> None:
         card = self.current_card()

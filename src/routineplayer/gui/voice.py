@@ -93,7 +93,7 @@ class Voice(QObject):
         self.progress.emit(done, total)
 
     def when_ready(
-        self, text: str, then: Callable[[], None], timeout_ms: int = FIRST_CUE_WAIT_MS
+        self, text: str, then: Callable[[], object], timeout_ms: int = FIRST_CUE_WAIT_MS
     ) -> None:
         """Call ``then`` once ``text`` can be spoken: at once if it can (or speech is off),
         else when it has rendered, or after ``timeout_ms`` whatever happens."""

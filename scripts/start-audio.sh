@@ -24,7 +24,17 @@ need pactl pulseaudio-utils
 if ! pactl info >/dev/null 2>&1; then
     # --exit-idle-time=-1: stay up with no client (tests connect later);
     # --disallow-exit: clients cannot ask it to quit; --log-level=error: no root warning.
-    pulseaudio -D --exit-idle-time=-1 --disallow-exit --log-level=error
+    # A server that just crashed can linger as a zombie until it is reaped, and the new
+    # one refuses to start while its pid is taken: retry for a few seconds.
+    i=0
+    until pulseaudio -D --exit-idle-time=-1 --disallow-exit --log-level=error 2>/dev/null; do
+        i=$((i + 1))
+        if [ "$i" -gt 50 ]; then
+            pulseaudio -D --exit-idle-time=-1 --disallow-exit --log-level=error
+            exit 1
+        fi
+        sleep 0.1
+    done
     # The daemon forks before it accepts connections: wait until it answers.
     i=0
     until pactl info >/dev/null 2>&1; do

@@ -4,7 +4,7 @@ Why not a QSoundEffect or a QAudioSink per sound: opening a stream takes 1-15 ms
 the machine is idle but 150-1200 ms under load (measured: the first one always ~180 ms), and
 QSoundEffect stays silent for good once the PulseAudio server restarts. One stream opened
 ahead and kept open starts a sound 35-45 ms after it is asked for, every time. It is fed in
-push mode by a 5 ms timer on its own thread, only ~80 ms ahead of the speakers, so a GUI
+push mode by a 5 ms timer on its own thread, only ~120 ms ahead of the speakers, so a GUI
 thread busy painting cannot starve it, and a fade or a cut takes effect within that margin.
 When nothing is playing, nothing is written: the stream drains, and the next sound starts at
 the stream's minimum latency instead of behind a queue of silence.
@@ -29,7 +29,7 @@ from PySide6.QtMultimedia import QAudioFormat, QAudioSink, QMediaDevices, QtAudi
 
 RATE = 22050  # espeak-ng's rate, and the chimes': no resampling for the usual case
 TICK_MS = 5
-AHEAD_S = 0.08  # how far ahead of the speakers the stream is kept filled
+AHEAD_S = 0.12  # how far ahead of the speakers the stream is kept filled
 RETRY_S = 1.0  # a broken stream is rebuilt at most this often
 
 

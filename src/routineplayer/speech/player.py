@@ -117,6 +117,7 @@ class CuePlayer(QObject):
                 continue  # a broken install loses that chime, not the routine
         self._state, self._reason = self._evaluate()
         self._output = output or shared_output()
+        self._output.device_changed()  # the output may have changed while no player listened
         self._mix = self._output.mix
 
     # -- state the GUI shows ------------------------------------------------------------

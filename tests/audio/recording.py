@@ -1,0 +1,179 @@
+"""Record what the test sink plays (parec on its monitor) on the same clock as the scheduler.
+
+Shared by tests/audio and bench/bench_speech.py.
+
+Tying the recording to time.monotonic(): parec is asked for small reads (5 ms latency), and
+a thread stamps every chunk with time.monotonic() as it arrives. A chunk that ends at sample
+n and arrives at t says the recording's sample 0 was captured at t - n/RATE - d, where
+d >= 0 is the delivery delay of that chunk (PulseAudio's source latency plus our read). The
+smallest (t - n/RATE) over all chunks is the tightest bound, so sample times are computed
+from it; any remaining delivery delay makes sounds look *later* than they were, never
+earlier, so lateness figures are, if anything, pessimistic by about the read latency (a few
+ms). The monitor of a null sink carries audio when the sink plays it out, so the onset of a
+cue in the recording is when it would have left the speakers, including every buffer on the
+way (Qt's sink, the PulseAudio stream, the sink's own latency).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import threading
+import time
+from dataclasses import dataclass
+
+import numpy as np
+
+RATE = 22050  # the rate cues and chimes are made at: clips compare sample for sample
+MONITOR = "routineplayer_test.monitor"
+THRESHOLD = 300  # a null sink is digital silence; speech and chimes peak far above this
+
+
+class Recorder:
+    """parec on the monitor; ``stop()`` returns the samples and their monotonic start time."""
+
+    def __init__(self, device: str = MONITOR, rate: int = RATE) -> None:
+        self.rate = rate
+        self._buf = bytearray()
+        self._offsets: list[float] = []  # per chunk: arrival time - its end in seconds
+        self._first = threading.Event()
+        self._proc = subprocess.Popen(
+            [
+                "parec",
+                f"--device={device}",
+                "--format=s16le",
+                f"--rate={rate}",
+                "--channels=1",
+                "--raw",
+                "--latency-msec=5",
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        self._thread = threading.Thread(target=self._read, name="parec-reader", daemon=True)
+        self._thread.start()
+
+    def _read(self) -> None:
+        assert self._proc.stdout is not None
+        fd = self._proc.stdout.fileno()
+        while True:
+            chunk = os.read(fd, 2048)
+            now = time.monotonic()
+            if not chunk:
+                break
+            self._buf += chunk
+            self._offsets.append(now - (len(self._buf) // 2) / self.rate)
+            self._first.set()
+
+    def wait_started(self, timeout: float = 15.0) -> None:
+        """parec takes a second or two to deliver its first samples: wait for them."""
+        if not self._first.wait(timeout):
+            stderr = self._proc.stderr
+            err = stderr.read().decode() if stderr and self._proc.poll() is not None else ""
+            raise RuntimeError(f"parec delivered nothing within {timeout:.0f} s {err}".strip())
+
+    def stop(self) -> Recording:
+        self.close()
+        n = len(self._buf) // 2
+        samples = np.frombuffer(bytes(self._buf[: 2 * n]), dtype="<i2").astype(np.int32)
+        start = min(self._offsets) if self._offsets else float("nan")
+        return Recording(samples, self.rate, start)
+
+    def close(self) -> None:
+        if self._proc.poll() is None:
+            self._proc.terminate()
+        self._proc.wait()
+        self._thread.join()
+        for stream in (self._proc.stdout, self._proc.stderr):
+            if stream is not None:
+                stream.close()
+
+
+@dataclass
+class Recording:
+    samples: np.ndarray
+    rate: int
+    start: float  # time.monotonic() of sample 0
+
+    def time_of(self, index: int) -> float:
+        return self.start + index / self.rate
+
+    def sound_spans(
+        self, min_gap: float = 0.25, threshold: int = THRESHOLD
+    ) -> list[tuple[float, float]]:
+        """(onset, end) in monotonic seconds of each stretch of sound; gaps shorter than
+        ``min_gap`` (pauses between words) do not split a stretch."""
+        loud = np.flatnonzero(np.abs(self.samples) > threshold)
+        if loud.size == 0:
+            return []
+        breaks = np.flatnonzero(np.diff(loud) > min_gap * self.rate)
+        starts = np.concatenate(([loud[0]], loud[breaks + 1]))
+        ends = np.concatenate((loud[breaks], [loud[-1]]))
+        pairs = zip(starts, ends, strict=True)
+        return [(self.time_of(int(a)), self.time_of(int(b))) for a, b in pairs]
+
+    def onset_after(self, t: float, threshold: int = THRESHOLD) -> float | None:
+        """The first sound at or after monotonic time ``t``."""
+        first = max(0, int((t - self.start) * self.rate))
+        loud = np.flatnonzero(np.abs(self.samples[first:]) > threshold)
+        return self.time_of(first + int(loud[0])) if loud.size else None
+
+    def is_silent_between(self, t0: float, t1: float, threshold: int = THRESHOLD) -> bool:
+        a = max(0, int((t0 - self.start) * self.rate))
+        b = max(a, int((t1 - self.start) * self.rate))
+        return not np.any(np.abs(self.samples[a:b]) > threshold)
+
+    def _window(self, t0: float, t1: float) -> tuple[int, np.ndarray]:
+        a = max(0, int((t0 - self.start) * self.rate))
+        b = min(len(self.samples), max(a, int((t1 - self.start) * self.rate)))
+        return a, self.samples[a:b].astype(np.float64)
+
+    def locate(self, clip: np.ndarray, earliest: float, latest: float) -> tuple[float, float]:
+        """Where ``clip`` starts in the recording between two times: (time, match).
+
+        Normalised cross-correlation (via FFT): match is 1.0 for the clip exactly, whatever
+        its volume, and low where something else sounds. Finds the clip's true start even
+        when a chime or another cue is near it, which an energy threshold cannot.
+        """
+        c = clip.astype(np.float64)
+        a, seg = self._window(earliest, latest + len(c) / self.rate)
+        if len(seg) < len(c) or not np.any(c):
+            return float("nan"), 0.0
+        size = 1 << (len(seg) + len(c)).bit_length()
+        spectrum = np.fft.rfft(seg, size) * np.conj(np.fft.rfft(c, size))
+        corr = np.fft.irfft(spectrum, size)[: len(seg) - len(c) + 1]
+        power = np.concatenate(([0.0], np.cumsum(seg * seg)))
+        energy = np.sqrt(np.maximum(power[len(c) :] - power[: -len(c)], 1e-9))
+        match = corr / (energy * np.linalg.norm(c))
+        k = int(np.argmax(match))
+        return self.time_of(a + k), float(match[k])
+
+    def unexplained(self, t0: float, t1: float, sources: list[tuple[np.ndarray, float]]) -> float:
+        """Share of the sound energy between t0 and t1 that the given (clip, onset) sources
+        do not explain, after fitting each one's gain: near 0 when only they sound, large
+        when something else (a second voice) sounds with them."""
+        return self.fit(t0, t1, sources)[1]
+
+    def fit(
+        self, t0: float, t1: float, sources: list[tuple[np.ndarray, float]]
+    ) -> tuple[list[float], float]:
+        """Least-squares gains of each (clip, onset) source between t0 and t1 (1.0: played
+        at full volume), and the share of the energy they leave unexplained."""
+        a, seg = self._window(t0, t1)
+        total = float(np.dot(seg, seg))
+        if total == 0.0:
+            return [0.0] * len(sources), 0.0
+        columns = []
+        for clip, onset in sources:
+            col = np.zeros_like(seg)
+            offset = round((onset - self.time_of(a)) * self.rate)
+            lo, hi = max(0, offset), min(len(seg), offset + len(clip))
+            if hi > lo:
+                col[lo:hi] = clip[lo - offset : hi - offset]
+            columns.append(col)
+        if not columns:
+            return [], 1.0
+        basis = np.stack(columns, axis=1)
+        gains, *_ = np.linalg.lstsq(basis, seg, rcond=None)
+        residual = seg - basis @ gains
+        return [float(g) for g in gains], float(np.dot(residual, residual)) / total

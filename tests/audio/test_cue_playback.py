@@ -1,0 +1,217 @@
+"""Cues heard for real: rendered by espeak-ng, played by CuePlayer, recorded from the sink.
+
+Each cue is found in the recording by matching its own rendered clip (normalised
+cross-correlation), which gives its true onset even with a chime on top, and a second
+voice under it shows up as energy the clip does not explain. Timing is checked with a
+generous tolerance only (how late is measured by bench/bench_speech.py, not asserted here).
+"""
+
+from __future__ import annotations
+
+import itertools
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+import numpy as np
+import pytest
+from pytestqt.qtbot import QtBot
+from recording import Recorder, Recording
+
+from routineplayer.core.model import Routine, Step, StepKind
+from routineplayer.core.session import Event, EventKind, State
+from routineplayer.core.timeline import Timeline, expand
+from routineplayer.gui.session_driver import SessionDriver
+from routineplayer.speech.chimes import chime_path
+from routineplayer.speech.player import CuePlayer, PlayerState, load_clip
+from routineplayer.speech.renderer import Renderer
+
+pytestmark = [pytest.mark.audio, pytest.mark.speech]
+
+HEARD = 0.7  # normalised match of a clip with the recording (a chime on top costs ~0.2)
+ALONE = 0.1  # share of a voice's window that its own clip (and chimes) may leave unexplained
+LATE_OK = 0.35  # generous: a cue heard within this of its time counts as "on time"
+
+
+@dataclass
+class Heard:
+    text: str
+    due: float  # when it should sound (monotonic)
+    onset: float  # when it was heard
+    match: float
+    seconds: float  # length of its clip
+
+
+def render(texts: list[str]) -> None:
+    renderer = Renderer()
+    try:
+        if not renderer.engine.available:
+            pytest.fail(renderer.engine.reason, pytrace=False)
+        report = renderer.render(texts)
+        assert report.failed == {}
+    finally:
+        renderer.close()
+
+
+@pytest.fixture
+def player(qtbot: QtBot, audio_sink: str) -> Iterator[CuePlayer]:
+    p = CuePlayer()
+    assert p.state is PlayerState.READY, p.reason
+    yield p
+    p.stop()
+    p.deleteLater()
+
+
+def clip_of(player: CuePlayer, text: str) -> np.ndarray:
+    assert player.is_ready(text), text
+    return np.asarray(player._clips[text], dtype=np.float64)
+
+
+def chime_clip(name: str) -> np.ndarray:
+    return np.asarray(load_clip(chime_path(name)), dtype=np.float64)
+
+
+def find(
+    recording: Recording,
+    player: CuePlayer,
+    text: str,
+    due: float,
+    within: float,
+    head: float | None = None,
+) -> Heard:
+    """Where ``text`` was heard, ``within`` seconds after ``due``; matching only its first
+    ``head`` seconds when it was cut short."""
+    clip = clip_of(player, text)
+    part = clip[: int(head * recording.rate)] if head else clip
+    onset, match = recording.locate(part, due - 0.05, due + within)
+    return Heard(text, due, onset, match, len(clip) / recording.rate)
+
+
+def sound_check_timeline() -> Timeline:
+    """27 s: an opening, a lead-in with countdown, two sides with start/switch chimes."""
+    step = Step(StepKind.TIMED, title="Reach", duration=8.0, sides=("left", "right"))
+    return expand(Routine(title="Sound check", steps=(step,), lead_in=4.0), lambda name: None)
+
+
+@pytest.mark.slow
+def test_a_routine_through_the_session_driver_is_heard_in_order_on_time_one_voice_at_a_time(
+    qtbot: QtBot, recorder: Recorder, player: CuePlayer
+) -> None:
+    timeline = sound_check_timeline()
+    texts = timeline.cue_texts()
+    render(texts)
+    player.prepare(texts)
+    dropped: list[str] = []
+    player.cue_dropped.connect(dropped.append)
+
+    cues: list[Event] = []
+    driver = SessionDriver.for_timeline(timeline, sink=player)
+    driver.event_emitted.connect(
+        lambda e: cues.append(e) if e.kind is EventKind.CUE and e.cue and e.cue.text else None
+    )
+    with qtbot.waitSignal(driver.state_changed, timeout=60_000, check_params_cb=_finished):
+        driver.start()
+    qtbot.wait(4000)  # let the closing words play out
+    recording = recorder.stop()
+
+    assert dropped == []
+    said = [e.cue.text for e in cues if e.cue]
+    assert said[-1] == timeline.closing_text
+    assert len(said) >= 14
+    heard = [find(recording, player, e.cue.text, e.at, 2.0) for e in cues if e.cue]
+    for h in heard:
+        assert h.match >= HEARD, f"{h.text!r} not heard (match {h.match:.2f})"
+        assert -0.01 <= h.onset - h.due <= LATE_OK, f"{h.text!r} {h.onset - h.due:+.3f} s"
+    for a, b in itertools.pairwise(heard):
+        assert b.onset > a.onset, f"{b.text!r} before {a.text!r}"
+        assert b.onset >= a.onset + a.seconds - 0.01, f"{a.text!r} and {b.text!r} overlap"
+    # Nothing else sounds under any voice but its own clip and the chime it came with.
+    chimes = {e.cue.text: e.cue.chime for e in cues if e.cue and e.cue.chime}
+    for h in heard:
+        sources = [(clip_of(player, h.text), h.onset)]
+        if h.text in chimes:
+            chime = chime_clip(chimes[h.text])
+            chime_at, chime_match = recording.locate(chime, h.due - 0.05, h.due + 1.0)
+            assert chime_match >= 0.5, f"chime {chimes[h.text]} with {h.text!r} not heard"
+            sources.append((chime, chime_at))
+        leftover = recording.unexplained(h.onset, h.onset + h.seconds, sources)
+        assert leftover <= ALONE, f"something else sounds with {h.text!r} ({leftover:.0%})"
+
+
+def _finished(state: object) -> bool:
+    return state is State.FINISHED
+
+
+def at_times(qtbot: QtBot, start: float, script: list[tuple[float, Callable[[], None]]]) -> None:
+    """Run each action at ``start + offset`` on the real clock, from the Qt event loop."""
+    for offset, action in script:
+        qtbot.waitUntil(lambda o=offset: time.monotonic() >= start + o, timeout=60_000)
+        action()
+
+
+LONG = "Lie on your back with your knees bent, feet flat on the floor, and arms by your sides."
+MEDIUM = "Breathe in slowly through your nose."
+
+
+def test_higher_priority_cuts_with_a_fade_lower_queues_and_a_stale_cue_is_dropped(
+    qtbot: QtBot, recorder: Recorder, player: CuePlayer
+) -> None:
+    texts = [LONG, "3", "Halfway.", "Rest.", "Breathe in", MEDIUM, "2"]
+    render(texts)
+    player.prepare(texts)
+    started: dict[str, float] = {}
+    player.cue_started.connect(lambda text: started.setdefault(text, time.monotonic()))
+    dropped: list[str] = []
+    player.cue_dropped.connect(dropped.append)
+
+    t0 = time.monotonic() + 0.2
+    at_times(
+        qtbot,
+        t0,
+        [
+            (0.0, lambda: player.play(LONG, 1, None)),  # ~5 s announcement
+            (1.0, lambda: player.play("3", 2, None)),  # countdown: cuts it with a fade
+            (1.1, lambda: player.play("Halfway.", 0, None)),  # lower: waits behind "3"
+            (3.0, lambda: player.play("Rest.", 1, "rest")),  # chime and voice together
+            (3.05, lambda: player.play("Breathe in", 1, None)),  # equal: queues
+            (5.0, lambda: player.play(MEDIUM, 1, None)),  # ~2.2 s
+            (5.2, lambda: player.play("2", 1, None)),  # equal, would be > 1 s late: dropped
+            (9.0, lambda: None),
+        ],
+    )
+    recording = recorder.stop()
+
+    long_ = find(recording, player, LONG, t0, 0.5, head=0.8)
+    three = find(recording, player, "3", t0 + 1.0, 0.6)
+    halfway = find(recording, player, "Halfway.", t0 + 1.1, 1.5)
+    rest = find(recording, player, "Rest.", t0 + 3.0, 0.5)
+    breathe = find(recording, player, "Breathe in", t0 + 3.05, 1.5)
+    medium = find(recording, player, MEDIUM, t0 + 5.0, 0.5)
+    for h in (long_, three, halfway, breathe, medium):
+        assert h.match >= HEARD, f"{h.text!r} not heard (match {h.match:.2f})"
+
+    # The long voice was cut: "3" came well before it would have ended, and alone.
+    assert three.onset - (t0 + 1.0) <= LATE_OK
+    assert three.onset < long_.onset + long_.seconds - 2.0
+    assert (
+        recording.unexplained(
+            three.onset, three.onset + three.seconds, [(clip_of(player, "3"), three.onset)]
+        )
+        <= ALONE
+    )
+    # Lower and equal priority waited their turn instead of talking over.
+    assert halfway.onset >= three.onset + three.seconds - 0.01
+    assert breathe.onset >= rest.onset + rest.seconds - 0.01
+    # "Rest." and its chime sound together (chimes may overlap speech), both at full level.
+    rest_chime = chime_clip("rest")
+    chime_at, _ = recording.locate(rest_chime, t0 + 3.0, t0 + 3.5)
+    assert abs(chime_at - rest.onset) < 0.05
+    sources = [(clip_of(player, "Rest."), rest.onset), (rest_chime, chime_at)]
+    (voice_gain, chime_gain), leftover = recording.fit(
+        rest.onset, rest.onset + rest.seconds, sources
+    )
+    assert voice_gain > 0.8 and chime_gain > 0.5 and leftover <= ALONE
+    assert dropped == ["2"]
+    assert "2" not in started
+    _, two_match = recording.locate(clip_of(player, "2"), t0 + 5.0, t0 + 8.5)
+    assert two_match < 0.5, "a dropped cue must not be heard"

@@ -20,9 +20,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 
 from routineplayer.speech.chimes import CHIME_NAMES
-from routineplayer.speech.wavtools import Pcm, write_wav_atomic
+from routineplayer.speech.wavtools import CUE_RATE, Pcm, write_wav_atomic
 
-RATE = 22050
+RATE = CUE_RATE
 LEVEL = 0.45  # peak, as a fraction of full scale: chimes sit a little under the voice
 ATTACK_S = 0.006
 

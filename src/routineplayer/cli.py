@@ -227,6 +227,57 @@ def _run_play(args: argparse.Namespace) -> int:
     return app.main([], timeline=timeline)
 
 
+# --- render --------------------------------------------------------------------------------
+
+
+def _add_render(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = sub.add_parser(
+        "render",
+        help="write a routine as one audio file (WAV) to play from a phone or a speaker",
+        description="Write the whole routine as one mono WAV: every spoken cue and chime at "
+        "its time in the plan, silence between. A rep set that waits for 'done' lasts its "
+        "reps at --tempo seconds each; a belly check lasts as long as its question takes "
+        "plus a short pause.",
+    )
+    parser.add_argument("routine", metavar="NAME|FILE", help="a routine name or a .yaml file")
+    parser.add_argument("--out", required=True, type=Path, metavar="FILE.wav", help="the file")
+    parser.add_argument(
+        "--tempo",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help="seconds per rep for rep sets without a tempo (default: the plan's)",
+    )
+    parser.set_defaults(run=_run_render)
+
+
+def _run_render(args: argparse.Namespace) -> int:
+    from routineplayer.core.model import DEFAULT_SECONDS_PER_REP
+    from routineplayer.speech.track import render_track
+
+    try:
+        routine, library = _planned_routine(args.routine, _library())
+    except RoutineError as exc:
+        _print_problems(exc.problems)
+        return EXIT_PROBLEMS
+    if args.tempo is not None and args.tempo <= 0:
+        raise CliError("--tempo must be a number of seconds above 0")
+    timeline = expand(routine, library.resolve)
+    try:
+        report = render_track(timeline, args.out, args.tempo or DEFAULT_SECONDS_PER_REP)
+    except OSError as exc:
+        raise CliError(f"cannot write {args.out}: {exc.strerror or exc}") from exc
+    if report.speech_off:
+        print(f"routineplayer: {report.speech_off} The track has chimes only.", file=sys.stderr)
+    elif report.unspoken:
+        print(
+            f"routineplayer: {len(report.unspoken)} cues could not be spoken; chimes stand in",
+            file=sys.stderr,
+        )
+    print(f"{args.out}: {format_clock(report.seconds)}, {len(report.voices)} spoken cues")
+    return EXIT_OK
+
+
 # --- the window ----------------------------------------------------------------------------
 
 
@@ -282,7 +333,13 @@ def _add_global_options(parser: argparse.ArgumentParser) -> None:
 
 
 SubcommandAdder = Callable[["argparse._SubParsersAction[argparse.ArgumentParser]"], None]
-SUBCOMMANDS: list[SubcommandAdder] = [_add_validate, _add_list, _add_plan, _add_play]
+SUBCOMMANDS: list[SubcommandAdder] = [
+    _add_validate,
+    _add_list,
+    _add_plan,
+    _add_play,
+    _add_render,
+]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -27,7 +27,9 @@ from dataclasses import dataclass
 from PySide6.QtCore import QMetaObject, QObject, Qt, QThread, QTimer, Slot
 from PySide6.QtMultimedia import QAudioFormat, QAudioSink, QMediaDevices, QtAudio
 
-RATE = 22050  # espeak-ng's rate, and the chimes': no resampling for the usual case
+from routineplayer.speech.wavtools import CUE_RATE
+
+RATE = CUE_RATE  # no resampling for espeak-ng's cues and the chimes
 TICK_MS = 5
 AHEAD_S = 0.12  # how far ahead of the speakers the stream is kept filled
 RETRY_S = 1.0  # a broken stream is rebuilt at most this often

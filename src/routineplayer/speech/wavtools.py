@@ -16,6 +16,7 @@ from array import array
 from dataclasses import dataclass
 from pathlib import Path
 
+CUE_RATE = 22050  # espeak-ng's rate: chimes are made at it, playback and tracks run at it
 SILENCE_THRESHOLD = 300  # |sample| at or below this counts as silence (about -40 dBFS)
 KEEP_TAIL_SECONDS = 0.08  # trailing silence kept after trimming, so the last word is not cut
 

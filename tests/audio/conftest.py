@@ -12,38 +12,18 @@ are never skipped.
 from __future__ import annotations
 
 import atexit
-import contextlib
-import os
 import shutil
-import signal
 import subprocess
-import tempfile
-import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-from recording import MONITOR, Recorder
+from recording import MONITOR, PrivateServer, Recorder
 
-REPO = Path(__file__).resolve().parents[2]
-START_AUDIO = REPO / "scripts" / "start-audio.sh"
 PACKAGES = {"pulseaudio": "pulseaudio", "pactl": "pulseaudio-utils", "parec": "pulseaudio-utils"}
 
-_runtime = Path(tempfile.mkdtemp(prefix="routineplayer-pulse-"))
-os.environ["PULSE_RUNTIME_PATH"] = str(_runtime)
-os.environ["PULSE_STATE_PATH"] = str(_runtime)
-os.environ.pop("PULSE_SERVER", None)
-os.environ.pop("PULSE_SINK", None)
-
-
-def start_audio() -> str:
-    """Run scripts/start-audio.sh (idempotent); return the monitor source, or raise."""
-    result = subprocess.run(
-        ["sh", str(START_AUDIO)], capture_output=True, text=True, timeout=60, check=False
-    )
-    if result.returncode != 0:
-        raise RuntimeError(result.stderr.strip() or "scripts/start-audio.sh failed")
-    return result.stdout.strip().splitlines()[-1]
+_server = PrivateServer()
+atexit.register(_server.stop)
+start_audio = PrivateServer.start
 
 
 def _missing_package() -> str | None:
@@ -59,32 +39,6 @@ if _setup_error is None:
         start_audio()
     except (RuntimeError, subprocess.SubprocessError) as exc:
         _setup_error = f"could not start PulseAudio with the null sink: {exc}"
-
-
-def server_pid() -> int | None:
-    try:
-        return int((_runtime / "pid").read_text().split()[0])
-    except (OSError, ValueError, IndexError):
-        return None
-
-
-@atexit.register
-def _stop_private_server() -> None:
-    pid = server_pid()
-    if pid is not None:
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(pid, signal.SIGTERM)
-            deadline = time.monotonic() + 3.0
-            while time.monotonic() < deadline:  # it tidies its runtime dir as it exits
-                os.kill(pid, 0)
-                time.sleep(0.05)
-    shutil.rmtree(_runtime, ignore_errors=True)
-
-
-def pactl(*args: str) -> str:
-    return subprocess.run(
-        ["pactl", *args], capture_output=True, text=True, timeout=30, check=True
-    ).stdout
 
 
 @pytest.fixture

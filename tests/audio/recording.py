@@ -16,17 +16,69 @@ way (Qt's sink, the PulseAudio stream, the sink's own latency).
 
 from __future__ import annotations
 
+import contextlib
 import os
+import shutil
+import signal
 import subprocess
+import tempfile
 import threading
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
+START_AUDIO = Path(__file__).resolve().parents[2] / "scripts" / "start-audio.sh"
 RATE = 22050  # the rate cues and chimes are made at: clips compare sample for sample
 MONITOR = "routineplayer_test.monitor"
 THRESHOLD = 300  # a null sink is digital silence; speech and chimes peak far above this
+
+
+class PrivateServer:
+    """A PulseAudio server of our own (its own runtime dir), so nothing else on the machine
+    plays into what we record. Must be set up before QtMultimedia first connects in this
+    process: that connection is made once and kept."""
+
+    def __init__(self) -> None:
+        self.runtime = Path(tempfile.mkdtemp(prefix="routineplayer-pulse-"))
+        os.environ["PULSE_RUNTIME_PATH"] = str(self.runtime)
+        os.environ["PULSE_STATE_PATH"] = str(self.runtime)
+        os.environ.pop("PULSE_SERVER", None)
+        os.environ.pop("PULSE_SINK", None)
+
+    @staticmethod
+    def start() -> str:
+        """scripts/start-audio.sh (idempotent): server, null sink as default; the monitor."""
+        result = subprocess.run(
+            ["sh", str(START_AUDIO)], capture_output=True, text=True, timeout=60, check=False
+        )
+        if result.returncode != 0:
+            raise RuntimeError(result.stderr.strip() or "scripts/start-audio.sh failed")
+        return result.stdout.strip().splitlines()[-1]
+
+    def pid(self) -> int | None:
+        try:
+            return int((self.runtime / "pid").read_text().split()[0])
+        except (OSError, ValueError, IndexError):
+            return None
+
+    def stop(self) -> None:
+        pid = self.pid()
+        if pid is not None:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGTERM)
+                deadline = time.monotonic() + 3.0
+                while time.monotonic() < deadline:  # it tidies its runtime dir as it exits
+                    os.kill(pid, 0)
+                    time.sleep(0.05)
+        shutil.rmtree(self.runtime, ignore_errors=True)
+
+
+def pactl(*args: str) -> str:
+    return subprocess.run(
+        ["pactl", *args], capture_output=True, text=True, timeout=30, check=True
+    ).stdout
 
 
 class Recorder:

@@ -14,10 +14,9 @@ from collections.abc import Callable, Iterator
 import numpy as np
 import pytest
 from pytestqt.qtbot import QtBot
-from recording import Recorder
-from test_cue_playback import at_times, chime_clip, render
+from recording import PrivateServer, Recorder, pactl
+from support import at_times, chime_clip, render
 
-from conftest import pactl, start_audio
 from routineplayer.speech.availability import LIBRARY_ENV, detect_engine
 from routineplayer.speech.chimes import FALLBACK
 from routineplayer.speech.player import NO_OUTPUT_REASON, CuePlayer, PlayerState
@@ -70,7 +69,7 @@ def player(qtbot: QtBot, audio_sink: str) -> Iterator[CuePlayer]:
     yield p
     p.stop()
     p.deleteLater()
-    start_audio()  # leave the sink as the next test expects it
+    PrivateServer.start()  # leave the sink as the next test expects it
 
 
 def test_sink_removed_mid_play_keeps_time_and_sound_returns_with_it(
@@ -88,7 +87,7 @@ def test_sink_removed_mid_play_keeps_time_and_sound_returns_with_it(
         count,
         [
             (2.0, in_background(lambda: pactl("unload-module", sink_module()))),
-            (4.3, in_background(lambda: (start_audio(), later.append(Recorder())))),
+            (4.3, in_background(lambda: (PrivateServer.start(), later.append(Recorder())))),
             (count * EVERY + 0.5, lambda: None),
         ],
     )

@@ -10,21 +10,20 @@ from __future__ import annotations
 
 import itertools
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
 import pytest
 from pytestqt.qtbot import QtBot
 from recording import Recorder, Recording
+from support import at_times, chime_clip, render
 
 from routineplayer.core.model import Routine, Step, StepKind
 from routineplayer.core.session import Event, EventKind, State
 from routineplayer.core.timeline import Timeline, expand
 from routineplayer.gui.session_driver import SessionDriver
-from routineplayer.speech.chimes import chime_path
-from routineplayer.speech.player import CuePlayer, PlayerState, load_clip
-from routineplayer.speech.renderer import Renderer
+from routineplayer.speech.player import CuePlayer, PlayerState
 
 pytestmark = [pytest.mark.audio, pytest.mark.speech]
 
@@ -42,17 +41,6 @@ class Heard:
     seconds: float  # length of its clip
 
 
-def render(texts: list[str]) -> None:
-    renderer = Renderer()
-    try:
-        if not renderer.engine.available:
-            pytest.fail(renderer.engine.reason, pytrace=False)
-        report = renderer.render(texts)
-        assert report.failed == {}
-    finally:
-        renderer.close()
-
-
 @pytest.fixture
 def player(qtbot: QtBot, audio_sink: str) -> Iterator[CuePlayer]:
     p = CuePlayer()
@@ -65,10 +53,6 @@ def player(qtbot: QtBot, audio_sink: str) -> Iterator[CuePlayer]:
 def clip_of(player: CuePlayer, text: str) -> np.ndarray:
     assert player.is_ready(text), text
     return np.asarray(player._clips[text], dtype=np.float64)
-
-
-def chime_clip(name: str) -> np.ndarray:
-    return np.asarray(load_clip(chime_path(name)), dtype=np.float64)
 
 
 def find(
@@ -140,13 +124,6 @@ def test_a_routine_through_the_session_driver_is_heard_in_order_on_time_one_voic
 
 def _finished(state: object) -> bool:
     return state is State.FINISHED
-
-
-def at_times(qtbot: QtBot, start: float, script: list[tuple[float, Callable[[], None]]]) -> None:
-    """Run each action at ``start + offset`` on the real clock, from the Qt event loop."""
-    for offset, action in script:
-        qtbot.waitUntil(lambda o=offset: time.monotonic() >= start + o, timeout=60_000)
-        action()
 
 
 LONG = "Lie on your back with your knees bent, feet flat on the floor, and arms by your sides."

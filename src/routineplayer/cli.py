@@ -23,7 +23,7 @@ from routineplayer.core.model import Routine
 from routineplayer.core.paths import DataNotFoundError
 from routineplayer.core.plan import format_clock, plan_json, plan_text
 from routineplayer.core.problems import Problem, RoutineError
-from routineplayer.core.timeline import IncludeError, expand
+from routineplayer.core.timeline import IncludeError, Timeline, expand
 
 EXIT_OK = 0
 EXIT_NO_WINDOW = 1
@@ -175,13 +175,14 @@ def _planned_routine(target: str, library: Library) -> tuple[Routine, Library]:
     return routine, library
 
 
+def _planned_timeline(target: str) -> Timeline:
+    """The expanded timeline of a routine name or file; RoutineError lists its problems."""
+    routine, library = _planned_routine(target, _library())
+    return expand(routine, library.resolve)
+
+
 def _run_plan(args: argparse.Namespace) -> int:
-    try:
-        routine, library = _planned_routine(args.routine, _library())
-    except RoutineError as exc:
-        _print_problems(exc.problems)
-        return EXIT_PROBLEMS
-    timeline = expand(routine, library.resolve)
+    timeline = _planned_timeline(args.routine)
     sys.stdout.write(plan_json(timeline) if args.json else plan_text(timeline))
     return EXIT_OK
 
@@ -205,12 +206,7 @@ def _add_play(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def _run_play(args: argparse.Namespace) -> int:
-    try:
-        routine, library = _planned_routine(args.routine, _library())
-    except RoutineError as exc:
-        _print_problems(exc.problems)
-        return EXIT_PROBLEMS
-    timeline = expand(routine, library.resolve)
+    timeline = _planned_timeline(args.routine)
     if args.audio_only:
         from routineplayer import terminal_player
 
@@ -255,14 +251,9 @@ def _run_render(args: argparse.Namespace) -> int:
     from routineplayer.core.model import DEFAULT_SECONDS_PER_REP
     from routineplayer.speech.track import render_track
 
-    try:
-        routine, library = _planned_routine(args.routine, _library())
-    except RoutineError as exc:
-        _print_problems(exc.problems)
-        return EXIT_PROBLEMS
     if args.tempo is not None and args.tempo <= 0:
         raise CliError("--tempo must be a number of seconds above 0")
-    timeline = expand(routine, library.resolve)
+    timeline = _planned_timeline(args.routine)
     try:
         report = render_track(timeline, args.out, args.tempo or DEFAULT_SECONDS_PER_REP)
     except OSError as exc:
@@ -369,6 +360,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run(args)
     except CliError as exc:
         print(f"routineplayer: {exc}", file=sys.stderr)
+        return EXIT_PROBLEMS
+    except RoutineError as exc:  # a routine named on the command line has problems
+        _print_problems(exc.problems)
         return EXIT_PROBLEMS
     except BrokenPipeError:  # `routineplayer plan x | head`: the reader left; not an error
         # Point stdout at /dev/null so the interpreter's final flush does not complain.

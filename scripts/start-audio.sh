@@ -52,4 +52,9 @@ if ! pactl list short sinks | cut -f2 | grep -qx "$SINK"; then
         sink_properties=device.description="$SINK" >/dev/null
 fi
 pactl set-default-sink "$SINK"
+# A suspended sink's monitor delivers nothing, so a recording would lose the stretches where
+# nothing played and no longer map samples to time: keep the sink running.
+if pactl list short modules | cut -f2 | grep -qx module-suspend-on-idle; then
+    pactl unload-module module-suspend-on-idle
+fi
 echo "$SINK.monitor"

@@ -6,12 +6,14 @@ Tying the recording to time.monotonic(): parec is asked for small reads (5 ms la
 a thread stamps every chunk with time.monotonic() as it arrives. A chunk that ends at sample
 n and arrives at t says the recording's sample 0 was captured at t - n/RATE - d, where
 d >= 0 is the delivery delay of that chunk (PulseAudio's source latency plus our read). The
-smallest (t - n/RATE) over all chunks is the tightest bound, so sample times are computed
-from it; any remaining delivery delay makes sounds look *later* than they were, never
-earlier, so lateness figures are, if anything, pessimistic by about the read latency (a few
-ms). The monitor of a null sink carries audio when the sink plays it out, so the onset of a
-cue in the recording is when it would have left the speakers, including every buffer on the
-way (Qt's sink, the PulseAudio stream, the sink's own latency).
+smallest (t - n/RATE) in each half second is the tightest bound there; a straight line
+through those minima gives sample times, because the sink's sample clock runs slightly off
+the monotonic clock (about 300 ppm here: 17 ms over a minute, too much to ignore). Any delay
+left makes sounds look *later* than they were, never earlier, so lateness figures are, if
+anything, pessimistic by about the read latency (a few ms). The monitor of a null sink
+carries audio when the sink plays it out, so the onset of a cue in the recording is when it
+would have left the speakers, including every buffer on the way (Qt's sink, the PulseAudio
+stream, the sink's own latency).
 """
 
 from __future__ import annotations
@@ -87,7 +89,7 @@ class Recorder:
     def __init__(self, device: str = MONITOR, rate: int = RATE) -> None:
         self.rate = rate
         self._buf = bytearray()
-        self._offsets: list[float] = []  # per chunk: arrival time - its end in seconds
+        self._offsets: list[tuple[int, float]] = []  # per chunk: (end sample, arrival - end/rate)
         self._first = threading.Event()
         self._proc = subprocess.Popen(
             [
@@ -114,7 +116,8 @@ class Recorder:
             if not chunk:
                 break
             self._buf += chunk
-            self._offsets.append(now - (len(self._buf) // 2) / self.rate)
+            end = len(self._buf) // 2
+            self._offsets.append((end, now - end / self.rate))
             self._first.set()
 
     def wait_started(self, timeout: float = 15.0) -> None:
@@ -128,8 +131,28 @@ class Recorder:
         self.close()
         n = len(self._buf) // 2
         samples = np.frombuffer(bytes(self._buf[: 2 * n]), dtype="<i2").astype(np.int32)
-        start = min(self._offsets) if self._offsets else float("nan")
-        return Recording(samples, self.rate, start)
+        start, drift = self._clock_fit()
+        return Recording(samples, self.rate, start, drift)
+
+    def _clock_fit(self) -> tuple[float, float]:
+        """(time of sample 0, seconds of drift per sample) from the per-window minima."""
+        if not self._offsets:
+            return float("nan"), 0.0
+        ends = np.array([e for e, _ in self._offsets], dtype=np.float64)
+        offsets = np.array([o for _, o in self._offsets])
+        window = (ends // (self.rate / 2)).astype(int)
+        xs, ys = [], []
+        for w in np.unique(window):
+            mask = window == w
+            k = int(np.argmin(offsets[mask]))
+            xs.append(ends[mask][k])
+            ys.append(offsets[mask][k])
+        if len(xs) < 3:
+            return float(min(ys)), 0.0
+        drift, start = np.polyfit(np.array(xs), np.array(ys), 1)
+        # The line must stay a lower bound: shift it down to the lowest point under it.
+        start -= max(0.0, float(np.max(start + drift * np.array(xs) - np.array(ys))))
+        return float(start), float(drift)
 
     def close(self) -> None:
         if self._proc.poll() is None:
@@ -146,9 +169,13 @@ class Recording:
     samples: np.ndarray
     rate: int
     start: float  # time.monotonic() of sample 0
+    drift: float = 0.0  # seconds per sample that the sink's clock gains on time.monotonic()
 
     def time_of(self, index: int) -> float:
-        return self.start + index / self.rate
+        return self.start + index * (1.0 / self.rate + self.drift)
+
+    def index_of(self, t: float) -> int:
+        return int((t - self.start) / (1.0 / self.rate + self.drift))
 
     def sound_spans(
         self, min_gap: float = 0.25, threshold: int = THRESHOLD
@@ -166,26 +193,30 @@ class Recording:
 
     def onset_after(self, t: float, threshold: int = THRESHOLD) -> float | None:
         """The first sound at or after monotonic time ``t``."""
-        first = max(0, int((t - self.start) * self.rate))
+        first = max(0, self.index_of(t))
         loud = np.flatnonzero(np.abs(self.samples[first:]) > threshold)
         return self.time_of(first + int(loud[0])) if loud.size else None
 
     def is_silent_between(self, t0: float, t1: float, threshold: int = THRESHOLD) -> bool:
-        a = max(0, int((t0 - self.start) * self.rate))
-        b = max(a, int((t1 - self.start) * self.rate))
+        a = max(0, self.index_of(t0))
+        b = max(a, self.index_of(t1))
         return not np.any(np.abs(self.samples[a:b]) > threshold)
 
     def _window(self, t0: float, t1: float) -> tuple[int, np.ndarray]:
-        a = max(0, int((t0 - self.start) * self.rate))
-        b = min(len(self.samples), max(a, int((t1 - self.start) * self.rate)))
+        a = max(0, self.index_of(t0))
+        b = min(len(self.samples), max(a, self.index_of(t1)))
         return a, self.samples[a:b].astype(np.float64)
 
-    def locate(self, clip: np.ndarray, earliest: float, latest: float) -> tuple[float, float]:
+    def locate(
+        self, clip: np.ndarray, earliest: float, latest: float, first_above: float | None = None
+    ) -> tuple[float, float]:
         """Where ``clip`` starts in the recording between two times: (time, match).
 
         Normalised cross-correlation (via FFT): match is 1.0 for the clip exactly, whatever
         its volume, and low where something else sounds. Finds the clip's true start even
-        when a chime or another cue is near it, which an energy threshold cannot.
+        when a chime or another cue is near it, which an energy threshold cannot. The best
+        match in the window, or with ``first_above`` the first occurrence matching at least
+        that well (for a clip said several times, in order).
         """
         c = clip.astype(np.float64)
         a, seg = self._window(earliest, latest + len(c) / self.rate)
@@ -198,6 +229,11 @@ class Recording:
         energy = np.sqrt(np.maximum(power[len(c) :] - power[: -len(c)], 1e-9))
         match = corr / (energy * np.linalg.norm(c))
         k = int(np.argmax(match))
+        if first_above is not None:
+            above = np.flatnonzero(match >= first_above)
+            if above.size:
+                k0 = int(above[0])
+                k = k0 + int(np.argmax(match[k0 : k0 + max(1, len(c) // 2)]))
         return self.time_of(a + k), float(match[k])
 
     def unexplained(self, t0: float, t1: float, sources: list[tuple[np.ndarray, float]]) -> float:

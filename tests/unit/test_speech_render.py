@@ -103,7 +103,30 @@ def test_rendered_cues_are_whole_like_espeak_ng_itself(
         ours = renderer.cache.lookup(text, renderer.settings)
         assert ours is not None
         want = trim_silence(read_wav(reference)).seconds
-        assert read_wav(ours).seconds == pytest.approx(want, abs=0.03), text
+        # espeak-ng itself varies by a few tens of ms between runs; a cut-off is far more
+        assert read_wav(ours).seconds == pytest.approx(want, abs=0.1), text
+
+
+def test_changing_voice_and_rate_between_texts_never_cuts_or_empties_a_cue(
+    renderer: Renderer,
+) -> None:
+    """A rate or voice change queued in espeak made pyttsx3 cancel the next synthesis and
+    announce it finished (a third of renders came out empty or short when every render set
+    them). One worker, settings flipping on every text: every file whole, none failed."""
+    texts = [f"Set {n}. Nice and steady, let your shoulders drop." for n in range(1, 13)]
+    variants = [VoiceSettings(rate=165), VoiceSettings(rate=190), VoiceSettings(voice="gmw/en-us")]
+    lengths: dict[tuple[str, VoiceSettings], float] = {}
+    for i, text in enumerate(texts * 2):
+        renderer.settings = variants[i % len(variants)]
+        report = renderer.render([text])
+        assert report.failed == {}
+        path = renderer.cache.lookup(text, renderer.settings)
+        assert path is not None
+        lengths.setdefault((text, renderer.settings), read_wav(path).seconds)
+    assert renderer.worker_pid is not None
+    for (text, settings), seconds in lengths.items():
+        expected = len(text.split()) / (settings.rate / 60)
+        assert seconds > 0.6 * expected, (text, settings, seconds)
 
 
 def test_every_cue_of_every_builtin_routine_renders(renderer: Renderer) -> None:

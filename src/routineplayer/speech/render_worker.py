@@ -19,6 +19,8 @@ import json
 import os
 import sys
 import threading
+import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -34,23 +36,33 @@ SYNTH_TIMEOUT_S = 30.0  # the parent's own timeout (renderer.py) is shorter and 
 
 
 class _Engine:
-    """The pyttsx3 engine, with the state it leaks between calls reset on every render.
+    """The pyttsx3 engine, driven so that its races cannot reach the files it writes.
 
     pyttsx3 2.99's espeak driver initialises espeak-ng in AUDIO_OUTPUT_RETRIEVAL mode, which
-    synthesises on espeak's own thread: ``runAndWait()`` returns as soon as synthesis has
-    *started*, and the WAV is written later from that thread. Reading the file right away
-    gave empty or cut-off cues, and the next text could clear the buffer of the one still
-    being written. So every render waits for pyttsx3's "finished-utterance" notification,
-    which the driver sends after it has written and closed the file.
+    synthesises on espeak's own thread, and that leaks into every call:
+      - ``runAndWait()`` returns as soon as synthesis has *started*; the WAV is written later
+        from espeak's thread. So each render waits for the "finished-utterance" notice the
+        driver sends after writing the file.
+      - ``runAndWait()`` calls the driver's stop(), which cancels synthesis if espeak is
+        still busy, e.g. with a voice or rate change it queued a moment before; the driver
+        then sends a spurious finished-utterance with completed=False (seen 90 times in 200
+        renders, a third of them empty files). So voice and rate are set only when they
+        change, espeak is let go idle after that and after every render, and only
+        completed=True counts.
+      - the text to say is sticky: a ``runAndWait()`` without a new ``save_to_file`` says the
+        previous text again. So there is never one.
     """
 
     def __init__(self, driver: str) -> None:
         import pyttsx3  # here only: importing it is what the app process must avoid
 
         self.engine = pyttsx3.init(driver)
+        self._is_busy = _espeak_busy_probe() if driver == "espeak" else None
+        self.engine.runAndWait()  # nothing to say: leaves the command queue live and idle
         self._finished = threading.Event()
-        self.engine.connect("finished-utterance", lambda **_: self._finished.set())
+        self.engine.connect("finished-utterance", self._on_finished)
         self.default_voice = self.engine.getProperty("voice")
+        self._settings: tuple[str, int] | None = None
         self.voices = [
             {
                 "id": v.id,
@@ -62,13 +74,25 @@ class _Engine:
         ]
         self._voice_ids = {v["id"] for v in self.voices}
 
+    def _on_finished(self, name: object = None, completed: bool = True, **_: object) -> None:
+        if completed:
+            self._finished.set()
+
+    def _wait_idle(self) -> None:
+        deadline = time.monotonic() + SYNTH_TIMEOUT_S
+        while self._is_busy is not None and self._is_busy() and time.monotonic() < deadline:
+            time.sleep(0.001)
+
     def render(self, text: str, voice: str | None, rate: int, out: Path) -> float:
         if voice and voice not in self._voice_ids:
             # pyttsx3 swallows a bad voice (logs it, keeps the previous one): refuse instead.
             raise ValueError(f"unknown voice {voice!r}")
-        # Voice and rate are set on every call: the engine keeps whatever the last call set.
-        self.engine.setProperty("voice", voice or self.default_voice)
-        self.engine.setProperty("rate", rate)
+        settings = (voice or self.default_voice, rate)
+        if settings != self._settings:
+            self.engine.setProperty("voice", settings[0])
+            self.engine.setProperty("rate", settings[1])
+            self._settings = settings
+        self._wait_idle()
         raw = out.with_name(f".{out.stem}.{os.getpid()}.raw.tmp")
         try:
             self._finished.clear()
@@ -76,6 +100,7 @@ class _Engine:
             self.engine.runAndWait()
             if not self._finished.wait(SYNTH_TIMEOUT_S):
                 raise RuntimeError("the speech engine did not finish")
+            self._wait_idle()
             if not raw.is_file() or raw.stat().st_size == 0:
                 raise RuntimeError("the speech engine wrote no audio")
             # nsss writes AIFF whatever the name says; espeak and sapi5 write WAV.
@@ -86,6 +111,13 @@ class _Engine:
             return pcm.seconds
         finally:
             raw.unlink(missing_ok=True)
+
+
+def _espeak_busy_probe() -> Callable[[], bool]:
+    """espeak-ng's own "still synthesising" flag (pyttsx3 2.99's binding of it)."""
+    from pyttsx3.drivers import _espeak
+
+    return lambda: bool(_espeak.IsPlaying())
 
 
 def _send(stream: TextIO, message: dict[str, Any]) -> None:

@@ -1,0 +1,301 @@
+"""Spoken cues: how late they are heard, against pyttsx3's say() at the cue time; render costs.
+
+1. Onset lateness (ours). A 38-cue routine (three two-sided steps: announcements, "Begin",
+   "Switch sides", countdowns, start/switch chimes) is played through the real
+   gui/session_driver.SessionDriver on time.monotonic into CuePlayer, whose sound goes to a
+   PulseAudio null sink on a server private to this run, recorded with parec from its
+   monitor. Lateness of a cue = when its sound appears in the recording - the time the
+   session scheduled it (Event.at), so scheduler, player, Qt, PulseAudio and the sink's
+   latency are all included.
+
+   How the recording's clock is tied to the scheduler's (tests/audio/recording.py): parec
+   is asked for 5 ms reads and a thread stamps each chunk with time.monotonic() on arrival;
+   chunk k ending at sample n_k arriving at t_k bounds the capture time of sample 0 by
+   t_k - n_k/rate; a line through the lowest bound of each half second (the sink's sample
+   clock runs ~300 ppm off the monotonic one) maps samples to time. Any delay left (the
+   source's latency plus our read) makes sounds look later, never earlier, so the lateness
+   printed is, if anything, a few ms pessimistic. No reference click is needed;
+   the monotonic clock is the scheduler's own. Each cue's onset is found by cross-correlating
+   the recording with the cue's own rendered clip, so a chime on top does not move it.
+
+2. The naive way, in the same run: pyttsx3 say() + runAndWait() called at each cue's time,
+   the same 38 cues on the same schedule, in a child process (its sound goes through aplay
+   to the same private server). Lateness = the onset of each utterance in the recording
+   (found with a clip rendered at pyttsx3's own settings) - its time; block = how long each
+   say()+runAndWait() held the calling thread (median printed: the first call returns at
+   once, later ones wait for the utterance before). Our play() call is timed too.
+
+3. Rendering: every built-in routine's cue texts into an empty cache (cold: includes
+   starting the worker process), then again with a new renderer on the filled cache (warm:
+   no process at all). The worst routine is printed for each.
+
+Figures go to stdout as `name value unit (target ...)`; details go to stderr.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "tests" / "audio"))
+
+from recording import PrivateServer, Recorder, Recording  # noqa: E402
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+def log(*parts: object) -> None:
+    print(*parts, file=sys.stderr, flush=True)
+
+
+def figure(name: str, value: float, unit: str, target: str) -> None:
+    print(f"{name} {value:.1f} {unit} (target {target})", flush=True)
+
+
+def percentile(values: list[float], q: float) -> float:
+    import numpy as np
+
+    return float(np.percentile(np.asarray(values), q))
+
+
+# -- 1. our onsets ----------------------------------------------------------------------------
+
+
+def bench_timeline():  # -> Timeline
+    from routineplayer.core.model import Routine, Step, StepKind
+    from routineplayer.core.timeline import expand
+
+    steps = tuple(
+        Step(StepKind.TIMED, title=title, duration=6.0, sides=("left", "right"))
+        for title in ("Knee rolls", "Heel slides", "Arm sweeps")
+    )
+    return expand(Routine(title="Cue timing", steps=steps, lead_in=4.0), lambda name: None)
+
+
+def our_onsets(monitor: str) -> tuple[list[float], list[float]]:
+    """Lateness of every spoken cue (s), and how long each play() call took (s)."""
+    import numpy as np
+    from PySide6.QtWidgets import QApplication
+
+    from routineplayer.core.session import Event, EventKind, State
+    from routineplayer.gui.session_driver import SessionDriver
+    from routineplayer.speech.player import CuePlayer
+    from routineplayer.speech.renderer import Renderer
+
+    app = QApplication.instance() or QApplication([])
+    timeline = bench_timeline()
+    texts = timeline.cue_texts()
+    renderer = Renderer()
+    report = renderer.render(texts)
+    renderer.close()
+    if report.failed or report.unavailable:
+        raise SystemExit(f"bench_speech: rendering failed: {report.unavailable or report.failed}")
+    player = CuePlayer()
+    player.prepare(texts)
+    if not player.speech_available:
+        raise SystemExit(f"bench_speech: no speech: {player.reason}")
+
+    calls: list[float] = []
+    play = player.play
+
+    def timed_play(text: str, priority: int, chime: str | None) -> None:
+        t = time.perf_counter()
+        play(text, priority, chime)
+        calls.append(time.perf_counter() - t)
+
+    player.play = timed_play  # type: ignore[method-assign]
+    cues: list[Event] = []
+    driver = SessionDriver.for_timeline(timeline, sink=player)
+    driver.event_emitted.connect(
+        lambda e: cues.append(e) if e.kind is EventKind.CUE and e.cue and e.cue.text else None
+    )
+    finished = []
+    driver.state_changed.connect(lambda s: finished.append(s) if s is State.FINISHED else None)
+    recorder = Recorder(monitor)
+    recorder.wait_started()
+    driver.start()
+    deadline = time.monotonic() + timeline.total + 30
+    while not finished and time.monotonic() < deadline:
+        app.processEvents()
+        time.sleep(0.001)
+    end = time.monotonic() + 4.0  # the closing words
+    while time.monotonic() < end:
+        app.processEvents()
+        time.sleep(0.001)
+    recording = recorder.stop()
+    player.stop()
+
+    late: list[float] = []
+    for event in cues:
+        assert event.cue is not None
+        clip = np.asarray(player._clips[event.cue.text], dtype=np.float64)
+        onset, match = recording.locate(clip, event.at - 0.05, event.at + 1.5)
+        if match < FOUND:
+            log(f"  not found: {event.cue.text!r} (match {match:.2f})")
+            continue
+        late.append(onset - event.at)
+        log(f"  {event.at - cues[0].at:6.2f} s  {1000 * (onset - event.at):6.1f} ms  "
+            f"{event.cue.text!r}")  # fmt: skip
+    log(f"ours: {len(late)} of {len(cues)} cues found")
+    return late, calls
+
+
+# -- 2. the naive way -------------------------------------------------------------------------
+
+NAIVE_CHILD = """
+import json, sys, time
+import pyttsx3
+schedule, start = json.loads(sys.argv[1]), float(sys.argv[2])
+engine = pyttsx3.init()
+engine.setProperty("rate", 200)  # its own default, made explicit: the reference clips use it
+out = []
+for offset, text in schedule:
+    due = start + offset
+    while time.monotonic() < due:
+        time.sleep(0.0005)
+    began = time.monotonic()
+    engine.say(text)
+    engine.runAndWait()
+    out.append({"due": due, "began": began, "ended": time.monotonic()})
+time.sleep(6.0)  # the last utterances are still playing in espeak's thread
+print(json.dumps(out), file=sys.__stdout__, flush=True)
+"""
+
+
+FOUND = 0.6  # normalised match above which a clip counts as heard there
+# pyttsx3 re-synthesises every say(), and espeak-ng varies a little between runs (tens of
+# ms within a long sentence), so its utterances match their reference clips less closely.
+NAIVE_FOUND = 0.4
+NAIVE_WINDOW_S = 15.0  # a naive cue not heard within this of its time counts as missing
+
+
+def naive_onsets(monitor: str) -> tuple[list[float], list[float], int]:
+    """Lateness (s) of each naive say() as heard, and how long each call blocked (s).
+
+    The same cues at the same times as ours. pyttsx3's say() speaks with the engine's own
+    settings (rate 200, the default voice), so the reference clips to find each utterance
+    in the recording are rendered with exactly those.
+    """
+    import numpy as np
+
+    from routineplayer.speech.cache import VoiceSettings
+    from routineplayer.speech.renderer import Renderer
+    from routineplayer.speech.track import track_cues
+    from routineplayer.speech.wavtools import read_wav
+
+    cues = [c for c in track_cues(bench_timeline()) if c.cue.text]
+    schedule = [(c.at - cues[0].at, c.cue.text) for c in cues]
+    renderer = Renderer(VoiceSettings(rate=200))
+    renderer.render([text for _, text in schedule])
+    renderer.close()
+    clips = {
+        text: np.asarray(read_wav(renderer.cache.lookup(text, renderer.settings)).samples,
+                         dtype=np.float64)
+        for _, text in schedule
+    }  # fmt: skip
+
+    recorder = Recorder(monitor)
+    recorder.wait_started()
+    start = time.monotonic() + 2.0  # after the child has imported pyttsx3
+    child = subprocess.run(
+        [sys.executable, "-c", NAIVE_CHILD, json.dumps(schedule), str(start)],
+        capture_output=True, text=True, timeout=600, check=False,
+    )  # fmt: skip
+    recording: Recording = recorder.stop()
+    if child.returncode != 0:
+        raise SystemExit(f"bench_speech: naive child failed: {child.stderr[-2000:]}")
+    calls = json.loads(child.stdout.strip().splitlines()[-1])
+    blocks = [c["ended"] - c["began"] for c in calls]
+    late: list[float] = []
+    after = start - 0.1
+    for (_, text), call in zip(schedule, calls, strict=True):
+        # Utterances come out in order, each after the one before: search from there.
+        earliest = max(call["due"] - 0.05, after)
+        latest = call["due"] + NAIVE_WINDOW_S
+        onset, match = recording.locate(clips[text], earliest, latest, first_above=NAIVE_FOUND)
+        if match < NAIVE_FOUND:
+            log(f"  naive not found: {text!r} (match {match:.2f})")
+            continue
+        late.append(onset - call["due"])
+        after = onset + 0.05
+        log(f"  naive {call['due'] - start:6.2f} s  {1000 * (onset - call['due']):7.1f} ms  "
+            f"blocked {1000 * (call['ended'] - call['began']):6.1f} ms  {text!r}")  # fmt: skip
+    log(f"naive: {len(late)} of {len(calls)} cues found")
+    return late, blocks, len(calls) - len(late)
+
+
+# -- 3. rendering -----------------------------------------------------------------------------
+
+
+def render_costs() -> tuple[float, float]:
+    """Worst cold render (s) and worst warm check (ms) over the built-in routines."""
+    from routineplayer.core.library import Library
+    from routineplayer.core.timeline import expand
+    from routineplayer.speech.availability import detect_engine
+    from routineplayer.speech.cache import SpeechCache
+    from routineplayer.speech.renderer import Renderer
+
+    library = Library()
+    engine = detect_engine()
+    cold_max = warm_max = 0.0
+    for name in library.names():
+        texts = expand(library.resolve(name), library.resolve).cue_texts()
+        with tempfile.TemporaryDirectory() as tmp:
+            cache = SpeechCache(engine.identity, Path(tmp))
+            cold = Renderer(engine=engine, cache=cache)
+            t = time.perf_counter()
+            report = cold.render(texts)
+            cold_s = time.perf_counter() - t
+            cold.close()
+            warm = Renderer(engine=engine, cache=cache)
+            t = time.perf_counter()
+            again = warm.render(texts)
+            warm_ms = 1000 * (time.perf_counter() - t)
+            warm.close()
+        assert again.rendered == 0 and warm.worker_pid is None
+        log(f"render {name}: {len(texts)} texts, cold {cold_s:.2f} s "
+            f"({report.rendered} rendered), warm {warm_ms:.1f} ms")  # fmt: skip
+        cold_max, warm_max = max(cold_max, cold_s), max(warm_max, warm_ms)
+    return cold_max, warm_max
+
+
+def main() -> int:
+    server = PrivateServer()  # before anything touches QtMultimedia
+    try:
+        monitor = server.start()
+        cold_s, warm_ms = render_costs()
+        ours, calls = our_onsets(monitor)
+        naive, blocks, missing = naive_onsets(monitor)
+    finally:
+        from routineplayer.speech import mixer
+
+        mixer._close_shared()
+        server.stop()
+    clock = "recording tied to time.monotonic by parec chunk arrival"
+    figure("cue_onset_p50_ms", 1000 * percentile(ours, 50), "ms", f"<= 50; {clock}")
+    figure("cue_onset_p95_ms", 1000 * percentile(ours, 95), "ms", f"<= 50; {len(ours)} cues")
+    figure("cue_onset_max_ms", 1000 * max(ours), "ms", "<= 100")
+    figure("cue_play_call_ms_p95", 1000 * percentile(calls, 95), "ms", "<= 5; GUI thread")
+    figure("naive_say_lateness_p95_ms", 1000 * percentile(naive, 95), "ms",
+           f"baseline, same cues; ours {1000 * percentile(ours, 95):.0f}")  # fmt: skip
+    figure(
+        "naive_say_missing",
+        missing,
+        "cues",
+        f"baseline: not heard within {NAIVE_WINDOW_S:.0f} s; ours 0",
+    )
+    figure("naive_say_block_ms", 1000 * percentile(blocks, 50), "ms",
+           f"baseline, median; our play() {1000 * percentile(calls, 95):.2f}")  # fmt: skip
+    figure("render_cold_s_max", cold_s, "s", "<= 3 per built-in routine, empty cache")
+    figure("render_warm_ms_max", warm_ms, "ms", "<= 50, filled cache, no process started")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

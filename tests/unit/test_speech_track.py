@@ -19,7 +19,13 @@ from routineplayer.core.timeline import Timeline, expand
 from routineplayer.speech.availability import LIBRARY_ENV, detect_engine
 from routineplayer.speech.chimes import FALLBACK, chime_path
 from routineplayer.speech.renderer import Renderer
-from routineplayer.speech.track import CHECK_PAUSE_S, TAIL_S, render_track, track_cues
+from routineplayer.speech.track import (
+    CHECK_PAUSE_S,
+    TAIL_S,
+    render_track,
+    texts_due_within,
+    track_cues,
+)
 from routineplayer.speech.wavtools import CUE_RATE, read_wav
 
 pytestmark = pytest.mark.speech
@@ -119,6 +125,18 @@ def test_a_check_gets_the_time_to_ask_and_nothing_talks_over_it(tmp_path: Path) 
     for at, text in questions:
         after = next(t for t, _ in report.voices if t > at)
         assert after == pytest.approx(at + length[text] + CHECK_PAUSE_S, abs=0.01)
+
+
+def test_the_first_minutes_texts_come_first_in_the_render_order() -> None:
+    timeline = builtin("warm-up")
+    first = texts_due_within(timeline, 60.0)
+    assert first and first == timeline.cue_texts()[: len(first)]
+    first_said = {}
+    for c in track_cues(timeline):
+        first_said.setdefault(c.cue.text, c.at)
+    assert all(first_said[text] < 60.0 for text in first)
+    assert all(at >= 60.0 for text, at in first_said.items() if text and text not in first)
+    assert texts_due_within(timeline, 1e9)[-1] == timeline.closing_text
 
 
 def test_rep_sets_without_tempo_take_the_default_tempo() -> None:

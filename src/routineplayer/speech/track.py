@@ -89,6 +89,13 @@ def track_cues(
     return out
 
 
+def texts_due_within(timeline: Timeline, seconds: float = 60.0) -> list[str]:
+    """The texts spoken in the first ``seconds`` of the routine, in order of first use: once
+    these are rendered, play can start while the rest are rendered in the background."""
+    due = [c.cue.text for c in track_cues(timeline) if c.cue.text and c.at < seconds]
+    return list(dict.fromkeys(due))
+
+
 @dataclass
 class _Placed:
     text: str

@@ -26,6 +26,10 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from routineplayer.gui.main_window import MainWindow
 
 RUNS = 5
 STALL_SECONDS = 20.0
@@ -72,24 +76,31 @@ def child_app() -> None:
 
 
 class Watchdog:
-    """A 1 ms PreciseTimer noting the longest gap between its ticks (a stalled loop)."""
+    """A 1 ms PreciseTimer noting the longest gap between its ticks (a stalled loop), while
+    armed: between routines (dialogs, the next routine's set-up) is not playback."""
 
     def __init__(self) -> None:
         from PySide6.QtCore import Qt, QTimer
 
         self.worst = 0.0
         self.ticks = 0
+        self.armed = False
         self._last = time.perf_counter()
         self._timer = QTimer()
         self._timer.setTimerType(Qt.TimerType.PreciseTimer)
         self._timer.timeout.connect(self._tick)
         self._timer.start(1)
 
+    def arm(self) -> None:
+        self._last = time.perf_counter()
+        self.armed = True
+
     def _tick(self) -> None:
         now = time.perf_counter()
-        self.worst = max(self.worst, now - self._last)
+        if self.armed:
+            self.worst = max(self.worst, now - self._last)
+            self.ticks += 1
         self._last = now
-        self.ticks += 1
 
 
 def _run_for(seconds: float) -> None:
@@ -100,6 +111,17 @@ def _run_for(seconds: float) -> None:
     loop.exec()
 
 
+def _until_started(window: MainWindow) -> None:
+    """A start waits for its opening words to be rendered: let the loop run until then."""
+    from routineplayer.core.session import State
+
+    for _ in range(600):
+        if window.controller is not None and window.controller.session.state is not State.IDLE:
+            return
+        _run_for(0.05)
+    raise SystemExit("the routine never started")
+
+
 def child_stall_bare() -> None:
     """The same watchdog in a bare window: what this machine's scheduler alone costs."""
     from PySide6.QtWidgets import QApplication, QWidget
@@ -108,6 +130,7 @@ def child_stall_bare() -> None:
     window = QWidget()
     window.show()
     dog = Watchdog()
+    dog.arm()
     _run_for(STALL_SECONDS)
     print(f"STALL {dog.worst * 1000:.3f} ticks={dog.ticks}", flush=True)
     del app
@@ -131,21 +154,36 @@ def child_stall() -> None:
     spoken: list[str] = []
     voice.player.cue_started.connect(spoken.append)
     dog = Watchdog()
+    worst: dict[str, float] = {}
 
     window.offer(window.source.load("warm-up")[1])
+    _until_started(window)
+    dog.arm()
     skipper = QTimer()
     skipper.timeout.connect(lambda: window.controller and window.controller.driver.skip())
     skipper.start(round(SKIP_EVERY_S * 1000))
     _run_for(STALL_SECONDS / 2)
     skipper.stop()
+    dog.armed = False
+    worst["warm-up"] = dog.worst
     assert window.controller is not None
     window.controller.stop()
     _run_for(0.2)  # the summary closes itself (ask answers at once)
 
     window.offer(window.source.load("jellyfish-breathing")[1])
-    while window.controller.session.state is not State.WORKING:
+    _until_started(window)
+    dog.worst = 0.0
+    dog.arm()
+    while window.controller.session.state is not State.WORKING:  # into the breathing page
         window.controller.driver.skip()
+        _run_for(0.5)
     _run_for(STALL_SECONDS / 2)
+    worst["breathing"] = dog.worst
+    dog.worst = max(worst.values())
+    print(
+        "phases: " + ", ".join(f"{k} {v * 1000:.1f} ms" for k, v in worst.items()),
+        file=sys.stderr,
+    )
     print(
         f"STALL {dog.worst * 1000:.3f} ticks={dog.ticks} cues={len(spoken)} "
         f"speech={voice.player.state} rendering_left={voice.is_rendering()}",
@@ -223,13 +261,13 @@ def main() -> int:
         _, _, stall_bare = spawn("stall-bare", env)
         print(f"stall run: {stall}; bare window: {stall_bare}", file=sys.stderr)
     stall_ms, bare_stall_ms = float(stall.split()[1]), float(stall_bare.split()[1])
-    print(f"startup_s {ours:.3f} s (target: informational; bare window {bare:.3f} s)")
+    print(f"startup_s {ours:.3f} s (target none: ratio below; bare window {bare:.3f} s)")
     print(f"startup_ratio {ours / bare:.2f} x (target <= 2)")
     print(f"startup_peak_mib {max(app_mib):.1f} MiB (target <= 100)")
     print(f"gui_stall_max_ms {stall_ms:.1f} ms (target <= 16)")
     print(
         f"gui_stall_bare_max_ms {bare_stall_ms:.1f} ms "
-        "(target: informational; the same watchdog in a bare window, this run)"
+        "(target none: baseline, the same watchdog in a bare window, same run)"
     )
     return 0
 

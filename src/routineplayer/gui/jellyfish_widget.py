@@ -16,13 +16,14 @@ from PySide6.QtGui import (
     QPaintEvent,
     QPalette,
     QPen,
+    QPolygonF,
     QRadialGradient,
 )
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 MIN_SCALE = 0.5  # breathed out, the bell is half as wide as breathed in
 TENTACLES = 7
-TENTACLE_CURVES = 4
+TENTACLE_POINTS = 14  # per tentacle: smooth at any size the window allows
 
 
 def jellyfish_colour(palette: QPalette) -> QColor:
@@ -100,27 +101,23 @@ class JellyfishWidget(QWidget):
         length = width * (1.1 - 0.25 * self._fullness)
         pen_colour = QColor(colour)
         pen_colour.setAlpha(150)
-        painter.setPen(
-            QPen(pen_colour, max(width / 45, 1.5), Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap)
-        )
+        # Round ends, bevelled joins: the joins are invisible at this many points, and
+        # cheaper to stroke on every frame than round ones.
+        pen = QPen(pen_colour, max(width / 45, 1.5))
+        pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+        pen.setJoinStyle(Qt.PenJoinStyle.BevelJoin)
+        painter.setPen(pen)
         painter.setBrush(Qt.BrushStyle.NoBrush)
-        # One path for all tentacles, each a few curves: one stroke per frame, not seven.
-        path = QPainterPath()
         for i in range(TENTACLES):
             x0 = centre_x + (i / (TENTACLES - 1) - 0.5) * width * 0.75
-            path.moveTo(x0, rim_y)
-            for s in range(1, TENTACLE_CURVES + 1):
-                f0, fm, f1 = (
-                    (s - 1) / TENTACLE_CURVES,
-                    (s - 0.5) / TENTACLE_CURVES,
-                    s / TENTACLE_CURVES,
+            points = [
+                QPointF(
+                    x0 + self._wave(i, k / TENTACLE_POINTS, width),
+                    rim_y + k * length / TENTACLE_POINTS,
                 )
-                start = QPointF(x0 + self._wave(i, f0, width), rim_y + f0 * length)
-                middle = QPointF(x0 + self._wave(i, fm, width), rim_y + fm * length)
-                end = QPointF(x0 + self._wave(i, f1, width), rim_y + f1 * length)
-                # The control point that makes the curve pass through `middle`.
-                path.quadTo(middle * 2 - (start + end) / 2, end)
-        painter.drawPath(path)
+                for k in range(TENTACLE_POINTS + 1)
+            ]
+            painter.drawPolyline(QPolygonF(points))
 
     def _wave(self, tentacle: int, along: float, width: float) -> float:
         return math.sin(self._sway * 1.7 + tentacle * 0.9 + along * 5.0) * width * 0.05 * along

@@ -27,7 +27,7 @@ from routineplayer.gui.keymap import Command
 from routineplayer.gui.session_driver import SessionDriver
 from routineplayer.gui.summary_text import summary_lines
 from routineplayer.gui.view_text import set_text
-from routineplayer.gui.voice import Voice, first_words
+from routineplayer.gui.voice import Voice, opening_texts
 
 KEYS: dict[str, Command] = {
     " ": Command.PAUSE_OR_DONE,
@@ -178,14 +178,14 @@ class TerminalPlayer(QObject):
             dispatch(self.driver, command)
 
     def start(self) -> None:
-        """Start once the opening words are rendered (a moment), so none is lost to a chime."""
+        """Start once the first minute's words are rendered (a moment): none becomes a chime."""
         if self.voice is None:
             self.driver.start()
             return
-        words = first_words(self.timeline)
-        if self.voice.player.speech_available and not self.voice.player.is_ready(words):
+        texts = opening_texts(self.timeline)
+        if not self.voice.ready(texts):
             self.say("Preparing the voice...")
-        self.voice.when_ready(words, self.driver.start)
+        self.voice.when_ready(texts, self.driver.start)
 
     def quit(self) -> None:
         if self.driver.session.state in (State.IDLE, State.FINISHED):

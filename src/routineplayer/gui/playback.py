@@ -25,7 +25,7 @@ from routineplayer.gui.player_controller import PlayerController
 from routineplayer.gui.player_view import PlayerView
 from routineplayer.gui.session_driver import SessionDriver
 from routineplayer.gui.summary_text import summary_lines
-from routineplayer.gui.voice import Voice, first_words
+from routineplayer.gui.voice import Voice, opening_texts
 
 if TYPE_CHECKING:
     from routineplayer.gui.main_window import MainWindow
@@ -103,11 +103,11 @@ class Playback(QObject):
         if self.voice is None:
             controller.start()
         else:
-            # Pressing Start at once must not lose the opening words to a chime: wait (a
-            # second or two, at most FIRST_CUE_WAIT_MS) until they are rendered.
+            # Pressing Start at once must not lose the first minute's words to chimes: wait
+            # (a second or two; at most FIRST_CUE_WAIT_MS) until they are rendered.
             self.player_view.set_banner("Preparing the voice…")
             controller.refresh()
-            self.voice.when_ready(first_words(timeline), lambda: self._begin(controller))
+            self.voice.when_ready(opening_texts(timeline), lambda: self._begin(controller))
         return controller
 
     def _begin(self, controller: PlayerController) -> None:

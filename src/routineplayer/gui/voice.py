@@ -22,13 +22,17 @@ if TYPE_CHECKING:
     from routineplayer.speech.renderer import Renderer, RenderProgress
 
 log = logging.getLogger(__name__)
-FIRST_CUE_WAIT_MS = 15_000  # longest a start waits for its first words to be rendered
+FIRST_CUE_WAIT_MS = 15_000  # longest a start waits for its first minute to be rendered
 
 
-def first_words(timeline: Timeline) -> str:
-    """The routine's opening words: what a start waits for (see ``Voice.when_ready``)."""
-    first = timeline.segments[0].cues if timeline.segments else ()
-    return next((cue.text for cue in first if cue.text), "")
+OPENING_SECONDS = 60.0
+
+
+def opening_texts(timeline: Timeline) -> list[str]:
+    """What the routine says in its first minute: what a start waits for (``when_ready``)."""
+    from routineplayer.speech.track import texts_due_within
+
+    return texts_due_within(timeline, OPENING_SECONDS)
 
 
 class Voice(QObject):
@@ -92,13 +96,17 @@ class Voice(QObject):
             self._player.prepare([text])
         self.progress.emit(done, total)
 
-    def when_ready(
-        self, text: str, then: Callable[[], object], timeout_ms: int = FIRST_CUE_WAIT_MS
-    ) -> None:
-        """Call ``then`` once ``text`` can be spoken: at once if it can (or speech is off),
-        else when it has rendered, or after ``timeout_ms`` whatever happens."""
+    def ready(self, texts: list[str]) -> bool:
+        """True when all ``texts`` can be spoken now, or when speech is off anyway."""
         player = self.player
-        if not text or not player.speech_available or player.is_ready(text):
+        return not player.speech_available or all(player.is_ready(t) for t in texts)
+
+    def when_ready(
+        self, texts: list[str], then: Callable[[], object], timeout_ms: int = FIRST_CUE_WAIT_MS
+    ) -> None:
+        """Call ``then`` once all ``texts`` can be spoken: at once if they can (or speech is
+        off), else when they have rendered, or after ``timeout_ms`` whatever happens."""
+        if self.ready(texts):
             then()
             return
         timer = QTimer(self)
@@ -111,7 +119,7 @@ class Voice(QObject):
             then()
 
         def check(done: int, total: int) -> None:
-            if player.is_ready(text) or done >= total:
+            if done >= total or self.ready(texts):
                 finish()
 
         self.progress.connect(check)

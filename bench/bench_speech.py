@@ -11,8 +11,9 @@
    How the recording's clock is tied to the scheduler's (tests/audio/recording.py): parec
    is asked for 5 ms reads and a thread stamps each chunk with time.monotonic() on arrival;
    chunk k ending at sample n_k arriving at t_k bounds the capture time of sample 0 by
-   t_k - n_k/rate; a line through the lowest bound of each half second (the sink's sample
-   clock runs ~300 ppm off the monotonic one) maps samples to time. Any delay left (the
+   t_k - n_k/rate; the lowest bound within a second of each stretch maps its samples to
+   time (the sink's sample clock runs ~300 ppm off the monotonic one, and parec's first
+   buffers can arrive as a backlog). Any delay left (the
    source's latency plus our read) makes sounds look later, never earlier, so the lateness
    printed is, if anything, a few ms pessimistic. No reference click is needed;
    the monotonic clock is the scheduler's own. Each cue's onset is found by cross-correlating

@@ -6,9 +6,11 @@ Tying the recording to time.monotonic(): parec is asked for small reads (5 ms la
 a thread stamps every chunk with time.monotonic() as it arrives. A chunk that ends at sample
 n and arrives at t says the recording's sample 0 was captured at t - n/RATE - d, where
 d >= 0 is the delivery delay of that chunk (PulseAudio's source latency plus our read). The
-smallest (t - n/RATE) in each half second is the tightest bound there; a straight line
-through those minima gives sample times, because the sink's sample clock runs slightly off
-the monotonic clock (about 300 ppm here: 17 ms over a minute, too much to ignore). Any delay
+smallest (t - n/RATE) in each half second is the tightest bound there, and each stretch
+takes the lowest bound within a second of it: that follows the sink's sample clock, which
+runs slightly off the monotonic clock (about 300 ppm here: 17 ms over a minute), and a jump
+in the stream (parec's first buffers can arrive as a backlog that does not map back
+linearly), where one bound for the whole recording put sounds seconds early. Any delay
 left makes sounds look *later* than they were, never earlier, so lateness figures are, if
 anything, pessimistic by about the read latency (a few ms). The monitor of a null sink
 carries audio when the sink plays it out, so the onset of a cue in the recording is when it
@@ -131,28 +133,29 @@ class Recorder:
         self.close()
         n = len(self._buf) // 2
         samples = np.frombuffer(bytes(self._buf[: 2 * n]), dtype="<i2").astype(np.int32)
-        start, drift = self._clock_fit()
-        return Recording(samples, self.rate, start, drift)
+        at, offset = self._clock_fit()
+        return Recording(samples, self.rate, at, offset)
 
-    def _clock_fit(self) -> tuple[float, float]:
-        """(time of sample 0, seconds of drift per sample) from the per-window minima."""
+    def _clock_fit(self) -> tuple[np.ndarray, np.ndarray]:
+        """Sample index -> capture time, as (window start samples, offset at each).
+
+        The lowest (arrival - end/rate) of each half second bounds that stretch's clock
+        offset; each window takes the lowest of its neighbours within a second, so one
+        late-delivered stretch does not count, while the sink's drift (~300 ppm) and a jump
+        in the stream (parec's first buffers can arrive as a backlog) are followed.
+        """
         if not self._offsets:
-            return float("nan"), 0.0
+            return np.array([0.0]), np.array([float("nan")])
         ends = np.array([e for e, _ in self._offsets], dtype=np.float64)
         offsets = np.array([o for _, o in self._offsets])
-        window = (ends // (self.rate / 2)).astype(int)
-        xs, ys = [], []
-        for w in np.unique(window):
-            mask = window == w
-            k = int(np.argmin(offsets[mask]))
-            xs.append(ends[mask][k])
-            ys.append(offsets[mask][k])
-        if len(xs) < 3:
-            return float(min(ys)), 0.0
-        drift, start = np.polyfit(np.array(xs), np.array(ys), 1)
-        # The line must stay a lower bound: shift it down to the lowest point under it.
-        start -= max(0.0, float(np.max(start + drift * np.array(xs) - np.array(ys))))
-        return float(start), float(drift)
+        half = self.rate / 2
+        window = (ends // half).astype(int)
+        ids = np.unique(window)
+        minima = np.array([offsets[window == w].min() for w in ids])
+        local = np.array(
+            [minima[max(0, i - 2) : i + 3].min() for i in range(len(ids))], dtype=np.float64
+        )
+        return ids * half, local
 
     def close(self) -> None:
         if self._proc.poll() is None:
@@ -168,14 +171,22 @@ class Recorder:
 class Recording:
     samples: np.ndarray
     rate: int
-    start: float  # time.monotonic() of sample 0
-    drift: float = 0.0  # seconds per sample that the sink's clock gains on time.monotonic()
+    clock_at: np.ndarray  # sample indices where the clock offset was measured
+    clock_offset: np.ndarray  # capture time of sample n = n / rate + offset (interpolated)
+
+    @property
+    def start(self) -> float:
+        """time.monotonic() of sample 0."""
+        return self.time_of(0)
 
     def time_of(self, index: int) -> float:
-        return self.start + index * (1.0 / self.rate + self.drift)
+        offset = float(np.interp(index, self.clock_at, self.clock_offset))
+        return index / self.rate + offset
 
     def index_of(self, t: float) -> int:
-        return int((t - self.start) / (1.0 / self.rate + self.drift))
+        guess = int((t - float(self.clock_offset[0])) * self.rate)
+        offset = float(np.interp(guess, self.clock_at, self.clock_offset))
+        return int((t - offset) * self.rate)
 
     def sound_spans(
         self, min_gap: float = 0.25, threshold: int = THRESHOLD

@@ -49,8 +49,8 @@ def ramp(n: int, value: int = 1000) -> array:
 def test_mix_is_silent_when_idle_and_plays_a_voice_once() -> None:
     mix = Mix(rate=1000)
     assert mix.pull(10) is None
-    mix.start_voice(ramp(15), 1.0, token=7)
-    assert mix.voice_token == 7
+    token = mix.start_voice(ramp(15), 1.0)
+    assert mix.voice_token == token
     assert list(mix.pull(10) or []) == [1000] * 10
     assert list(mix.pull(10) or []) == [1000] * 5
     assert mix.voice_token is None
@@ -59,8 +59,8 @@ def test_mix_is_silent_when_idle_and_plays_a_voice_once() -> None:
 
 def test_new_voice_replaces_the_old_one_and_chimes_add_with_clipping() -> None:
     mix = Mix(rate=1000)
-    mix.start_voice(ramp(10, 1000), 1.0, token=1)
-    mix.start_voice(ramp(10, 2000), 0.5, token=2)  # the player decides; the mix obeys
+    mix.start_voice(ramp(10, 1000), 1.0)
+    mix.start_voice(ramp(10, 2000), 0.5)  # the player decides; the mix obeys
     mix.add_chime(ramp(4, 32000), 1.0)
     out = list(mix.pull(6) or [])
     assert out == [32767] * 4 + [1000] * 2
@@ -68,12 +68,28 @@ def test_new_voice_replaces_the_old_one_and_chimes_add_with_clipping() -> None:
 
 def test_fade_reaches_silence_then_the_voice_is_gone() -> None:
     mix = Mix(rate=1000)
-    mix.start_voice(ramp(100, 10000), 1.0, token=1)
+    token = mix.start_voice(ramp(100, 10000), 1.0)
     mix.pull(10)
-    mix.fade_voice(0.02)  # 20 samples at 1000 Hz
+    mix.fade_voice(token, 0.02)  # 20 samples at 1000 Hz
     out = list(mix.pull(50) or [])
     assert len(out) == 20
     assert out[0] == 10000
     assert all(a >= b for a, b in itertools.pairwise(out))
     assert out[-1] <= 500
     assert mix.voice_token is None
+
+
+def test_a_player_can_only_touch_its_own_sounds() -> None:
+    """The mix is shared by every player in the process; an old player's timers must not
+    stop or fade the voice a newer one is speaking, nor clear its chimes."""
+    mix = Mix(rate=1000)
+    old = mix.start_voice(ramp(10), 1.0, owner=1)
+    new = mix.start_voice(ramp(10), 1.0, owner=2)
+    mix.add_chime(ramp(5), 1.0, owner=2)
+    mix.stop_voice(old)
+    mix.fade_voice(old, 0.01)
+    mix.clear(owner=1)
+    assert mix.voice_token == new
+    assert list(mix.pull(3) or []) == [2000] * 3
+    mix.clear(owner=2)
+    assert mix.pull(3) is None

@@ -19,6 +19,7 @@ the routine's timing never depends on the sound server.
 from __future__ import annotations
 
 import atexit
+import itertools
 import threading
 import time
 from array import array
@@ -39,6 +40,7 @@ RETRY_S = 1.0  # a broken stream is rebuilt at most this often
 class _Source:
     samples: array  # mono int16 at RATE
     gain: float
+    owner: int = 0  # the player that started it: a player clears only its own sounds
     pos: int = 0
     fade_end: int | None = None  # sample index at which a fade-out reaches silence
     fade_len: int = 0
@@ -69,43 +71,59 @@ class _Source:
 
 
 class Mix:
-    """The voice (one at a time) plus any number of chimes, mixed to int16. Thread-safe."""
+    """The voice (one at a time) plus any number of chimes, mixed to int16. Thread-safe.
+
+    Shared by every player in the process (one output stream), so each voice has a token
+    and each sound an owner: a player can only fade, stop or clear what it started.
+    """
 
     def __init__(self, rate: int = RATE) -> None:
         self.rate = rate
         self._lock = threading.Lock()
         self._voice: _Source | None = None
         self._chimes: list[_Source] = []
+        self._tokens = itertools.count(1)
 
-    def start_voice(self, samples: array, gain: float, token: int) -> None:
+    def start_voice(self, samples: array, gain: float, owner: int = 0) -> int:
+        """Replace the voice with ``samples``; returns its token."""
         with self._lock:
-            self._voice = _Source(samples, gain, token=token)
+            token = next(self._tokens)
+            self._voice = _Source(samples, gain, owner, token=token)
+            return token
 
-    def fade_voice(self, seconds: float) -> None:
+    def _voice_with(self, token: int) -> _Source | None:
+        v = self._voice
+        return v if v is not None and v.token == token else None
+
+    def fade_voice(self, token: int, seconds: float) -> None:
         """Fade the voice out over ``seconds`` from what is written next, then drop it."""
         with self._lock:
-            v = self._voice
+            v = self._voice_with(token)
             if v is not None and v.fade_end is None:
                 v.fade_len = max(1, int(seconds * self.rate))
                 v.fade_end = min(len(v.samples), v.pos + v.fade_len)
 
-    def set_voice_gain(self, gain: float) -> None:
+    def set_voice_gain(self, token: int, gain: float) -> None:
         with self._lock:
-            if self._voice is not None:
-                self._voice.gain = gain
+            v = self._voice_with(token)
+            if v is not None:
+                v.gain = gain
 
-    def stop_voice(self) -> None:
+    def stop_voice(self, token: int) -> None:
         with self._lock:
-            self._voice = None
+            if self._voice_with(token) is not None:
+                self._voice = None
 
-    def add_chime(self, samples: array, gain: float) -> None:
+    def add_chime(self, samples: array, gain: float, owner: int = 0) -> None:
         with self._lock:
-            self._chimes.append(_Source(samples, gain))
+            self._chimes.append(_Source(samples, gain, owner))
 
-    def clear(self) -> None:
+    def clear(self, owner: int = 0) -> None:
+        """Silence everything ``owner`` started."""
         with self._lock:
-            self._voice = None
-            self._chimes.clear()
+            if self._voice is not None and self._voice.owner == owner:
+                self._voice = None
+            self._chimes = [c for c in self._chimes if c.owner != owner]
 
     @property
     def voice_token(self) -> int | None:

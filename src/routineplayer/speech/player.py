@@ -14,6 +14,7 @@ not, so the GUI can show its text.
 
 from __future__ import annotations
 
+import itertools
 import time
 from array import array
 from collections.abc import Callable, Iterable
@@ -39,6 +40,9 @@ NO_OUTPUT_REASON = (
     "No sound output found: cues are shown on screen only. Check that speakers or headphones "
     "are connected and the sound server (PulseAudio or PipeWire) is running."
 )
+
+
+_owners = itertools.count(1)
 
 
 class PlayerState(StrEnum):
@@ -99,7 +103,7 @@ class CuePlayer(QObject):
         self._current: _Voice | None = None
         self._queue: list[_Request] = []
         self._reported: set[str] = set()
-        self._tokens = 0
+        self._owner = next(_owners)  # the output is shared: this player's sounds are tagged
 
         self._end_timer = QTimer(self)  # the current voice has been heard
         self._end_timer.setSingleShot(True)
@@ -172,7 +176,7 @@ class CuePlayer(QObject):
             self._reported.clear()
         self._settings = settings
         if self._current and not self._current.fading:
-            self._mix.set_voice_gain(settings.volume)
+            self._mix.set_voice_gain(self._current.token, settings.volume)
 
     def set_volume(self, volume: float) -> None:
         s = self._settings
@@ -212,7 +216,7 @@ class CuePlayer(QObject):
     def play_chime(self, name: str) -> None:
         clip = self._chimes.get(name) or self._chimes.get(FALLBACK)
         if self._state is not PlayerState.VISUAL_ONLY and clip is not None:
-            self._mix.add_chime(clip, CHIME_LEVEL * self._settings.volume)
+            self._mix.add_chime(clip, CHIME_LEVEL * self._settings.volume, self._owner)
 
     def play(self, text: str, priority: int = 0, chime: str | None = None) -> None:
         """Speak ``text`` now (or as the voice rules allow) and sound ``chime`` now."""
@@ -270,11 +274,10 @@ class CuePlayer(QObject):
             self.cue_started.emit(request.text)
             self._next()
             return
-        self._tokens += 1
-        self._mix.start_voice(clip, self._settings.volume, self._tokens)
+        token = self._mix.start_voice(clip, self._settings.volume, self._owner)
         seconds = len(clip) / RATE
         self._current = _Voice(
-            request.text, request.priority, self._tokens, self._clock() + seconds + OUTPUT_LATENCY_S
+            request.text, request.priority, token, self._clock() + seconds + OUTPUT_LATENCY_S
         )
         self._end_timer.start(round((seconds + OUTPUT_LATENCY_S) * 1000) + END_GRACE_MS)
         self.cue_started.emit(request.text)
@@ -294,8 +297,7 @@ class CuePlayer(QObject):
         self._current = None
         self._end_timer.stop()
         self._preempt_timer.stop()
-        if self._mix.voice_token == voice.token:
-            self._mix.stop_voice()
+        self._mix.stop_voice(voice.token)
         self.cue_finished.emit(voice.text)
 
     def _voice_heard(self) -> None:
@@ -314,7 +316,7 @@ class CuePlayer(QObject):
         if current is None or current.fading:
             return
         current.fading = True
-        self._mix.fade_voice(self.timing.fade_s)
+        self._mix.fade_voice(current.token, self.timing.fade_s)
         current.end = self._clock() + self.timing.fade_s
         self._end_timer.start(round(self.timing.fade_s * 1000))
 
@@ -323,4 +325,4 @@ class CuePlayer(QObject):
         self._queue.clear()
         if self._current is not None:
             self._end_voice(self._current)
-        self._mix.clear()
+        self._mix.clear(self._owner)

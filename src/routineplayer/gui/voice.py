@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from routineplayer.core.rating_prompts import all_texts
 from routineplayer.core.timeline import Timeline
 
 if TYPE_CHECKING:
@@ -62,7 +63,13 @@ class Voice(QObject):
         return self.player.reason
 
     def prepare(self, timeline: Timeline) -> None:
-        """Render every text the routine may say, in order of first use, in the background."""
+        """Render every text the routine may say, in order of first use, in the background:
+        the pain questions first (asked before play starts; about half a second of
+        rendering the first time, then cached), then the routine's cues."""
+        self.prepare_texts([*all_texts(), *timeline.cue_texts()])
+
+    def prepare_texts(self, texts: list[str]) -> None:
+        """Render ``texts`` (in this order) in the background, replacing any render under way."""
         self.cancel()
         player = self.player
         self.status_changed.emit(player.reason)
@@ -72,7 +79,7 @@ class Voice(QObject):
             from routineplayer.speech.renderer import Renderer
 
             self._renderer = Renderer(player.settings)
-        texts = timeline.cue_texts()
+        texts = list(dict.fromkeys(texts))
         self._cancel = threading.Event()
         self._thread = threading.Thread(
             target=self._render, args=(self._renderer, texts, self._cancel), daemon=True

@@ -4,6 +4,10 @@ No window and no display: Qt runs offscreen only for its event loop, timers and 
 Single keys are read from stdin (cbreak mode, so Ctrl+C still works): space pauses or says
 a set is done, s skips, b goes back, y / n answer the check, Enter is the primary action
 and q quits. Each session event prints one line.
+
+Pain is asked aloud before and after (core.rating_prompts.PainInterview: a number key, T for
+ten, S or Esc to skip), and a rating of 8 or more prints the safety notice and waits for G
+(go ahead) or Esc / q (don't start). The session is written to the journal as it plays.
 """
 
 from __future__ import annotations
@@ -20,9 +24,19 @@ from PySide6.QtGui import QGuiApplication
 
 from routineplayer.core.durations import spoken_duration
 from routineplayer.core.plan import format_clock
+from routineplayer.core.rating_prompts import (
+    PainAnswer,
+    PainInterview,
+    When,
+    high_pain_notice_text,
+)
+from routineplayer.core.safety import notice_needed_before_play, safety_notice
 from routineplayer.core.session import STATE_OF_SEGMENT, Event, EventKind, State
 from routineplayer.core.timeline import SegmentKind, Timeline
 from routineplayer.gui.commands import dispatch
+from routineplayer.gui.journal.recorder import JournalRecorder
+from routineplayer.gui.journal.speak import QUESTION_CHIME
+from routineplayer.gui.journal.speak import say as speak
 from routineplayer.gui.keymap import Command
 from routineplayer.gui.session_driver import SessionDriver
 from routineplayer.gui.summary_text import summary_lines
@@ -41,6 +55,9 @@ KEYS: dict[str, Command] = {
     "\n": Command.PRIMARY,
 }
 QUIT_KEYS = frozenset({"q", "\x04"})  # q, or Ctrl+D
+GO_AHEAD_KEY = "g"
+DONT_START_KEYS = frozenset({"\x1b", *QUIT_KEYS})
+GO_AHEAD_LINE = "Press g to go ahead gently, or Esc or q not to start."
 CLOSING_POLL_MS = 100
 CLOSING_WAIT_MAX_MS = 8000
 HELP = "Keys: space pause/done · s skip · b back · y/n answer · Enter carry on · q quit"
@@ -126,15 +143,28 @@ class KeyReader(QObject):
 
 class TerminalPlayer(QObject):
     def __init__(
-        self, driver: SessionDriver, timeline: Timeline, out: TextIO, voice: Voice | None = None
+        self,
+        driver: SessionDriver,
+        timeline: Timeline,
+        out: TextIO,
+        voice: Voice | None = None,
+        recorder: JournalRecorder | None = None,
     ) -> None:
         super().__init__()
         self.driver = driver
         self.timeline = timeline
         self.out = out
         self.voice = voice
+        self.recorder = recorder
         self.exit_code = 0
         self._closing_wait = 0
+        self._interview: PainInterview | None = None  # a pain question waiting for a key
+        self._then: Callable[[PainAnswer], None] = lambda _answer: None
+        self._pain_before: PainAnswer | None = None
+        self._confirming = False  # the high-pain notice waits for g, or Esc / q
+        if recorder is not None:
+            recorder.attach(driver)  # first: the session's end is written before it is told
+            recorder.problem.connect(lambda text: self.say(f"! {text}"))
         driver.event_emitted.connect(self._on_event)
         if voice is not None:
             voice.status_changed.connect(self._voice_status)
@@ -151,6 +181,12 @@ class TerminalPlayer(QObject):
     def say(self, line: str) -> None:
         print(line, file=self.out, flush=True)
 
+    def speak(self, line: str, text: str, *, question: bool = False) -> None:
+        """Print ``line`` and say ``text`` (a prompt, not a cue of the routine)."""
+        self.say(line)
+        sink = self.voice.player if self.voice is not None else None
+        speak(sink, text, chime=QUESTION_CHIME if question else None)
+
     def introduce(self) -> None:
         routine = self.timeline.routine
         self.say(f"{routine.title} · {format_clock(self.timeline.total)}")
@@ -165,11 +201,17 @@ class TerminalPlayer(QObject):
 
     def on_keys(self, keys: list[str]) -> None:
         for key in keys:
+            # A pain question takes every key first: "s" skips it here, not a step.
+            if self._interview is not None and self._answer(key):
+                continue
+            if self._confirming:
+                self._confirm(key)
+                continue
             if key in QUIT_KEYS:
                 self.quit()
                 return
             command = KEYS.get(key)
-            if command is None:
+            if command is None or self._interview is not None:
                 continue
             if self.driver.session.state is State.IDLE:
                 if command in (Command.PRIMARY, Command.PAUSE_OR_DONE):
@@ -177,21 +219,84 @@ class TerminalPlayer(QObject):
                 continue
             dispatch(self.driver, command)
 
+    # -- pain questions -------------------------------------------------------------------------
+
+    def _ask(self, interview: PainInterview, then: Callable[[PainAnswer], None]) -> None:
+        """Ask once the question can be said (rendered first: a moment, the first time)."""
+        self._interview = interview
+        self._then = then
+        question = interview.question
+        self._when_voice_ready(
+            [question], lambda: self.speak(f"? {question}", question, question=True)
+        )
+
+    def _answer(self, key: str) -> bool:
+        interview = self._interview
+        assert interview is not None
+        said = interview.press(key)
+        if said is None:
+            return False
+        self.speak(f"  {said}" if interview.done else f"? {said}", said)
+        if interview.done:
+            self._interview = None
+            self._then(interview.answer)
+        return True
+
     def start(self) -> None:
-        """Start once the first minute's words are rendered (a moment): none becomes a chime."""
-        if self.voice is None:
-            self.driver.start()
+        """Ask the pain before, then play (after the safety notice for a high rating)."""
+        location = self.recorder.last_location() if self.recorder is not None else None
+        self._ask(PainInterview(When.BEFORE, location=location), self._after_pain_before)
+
+    def _after_pain_before(self, pain: PainAnswer) -> None:
+        self._pain_before = pain
+        if not notice_needed_before_play(pain.level):
+            self._play()
             return
-        texts = opening_texts(self.timeline)
+        assert pain.level is not None
+        self.say(safety_notice(pain.level).as_text())
+        self.speak(GO_AHEAD_LINE, high_pain_notice_text(pain.level))
+        self._confirming = True
+
+    def _confirm(self, key: str) -> None:
+        if key == GO_AHEAD_KEY:
+            self._confirming = False
+            self.say("Going ahead gently.")
+            self._play()
+        elif key in DONT_START_KEYS:
+            self._confirming = False
+            self.say("Not started.")
+            self._finish()
+
+    def _play(self) -> None:
+        """Start once the first minute's words are rendered (a moment): none becomes a chime."""
+        if self.recorder is not None:
+            self.recorder.begin(self.timeline, pain=self._pain_before)
+        self._when_voice_ready(opening_texts(self.timeline), self.driver.start)
+
+    def _when_voice_ready(self, texts: list[str], then: Callable[[], object]) -> None:
+        if self.voice is None:
+            then()
+            return
         if not self.voice.ready(texts):
             self.say("Preparing the voice...")
-        self.voice.when_ready(texts, self.driver.start)
+        self.voice.when_ready(texts, then)
+
+    def _after_end(self) -> None:
+        self._print_summary()
+        self._ask(PainInterview(When.AFTER), self._after_pain_after)
+
+    def _after_pain_after(self, pain: PainAnswer) -> None:
+        if self.recorder is not None:
+            self.recorder.record_pain_after(pain)
+        QTimer.singleShot(CLOSING_POLL_MS, self._finish_after_closing_words)
 
     def quit(self) -> None:
+        """q: stop the routine (its summary and the pain question follow); before it has
+        started, or once it has ended, leave."""
         if self.driver.session.state in (State.IDLE, State.FINISHED):
             self._finish()
         else:
-            self.driver.stop()  # the STOPPED event prints the summary and ends the loop
+            self.driver.stop()
 
     def _on_event(self, event: Event) -> None:
         line = event_line(event)
@@ -199,8 +304,7 @@ class TerminalPlayer(QObject):
             self.say(line)
         if event.kind in (EventKind.FINISHED, EventKind.STOPPED):
             # After the closing words' own line, which the session emits next.
-            QTimer.singleShot(0, self._print_summary)
-            QTimer.singleShot(CLOSING_POLL_MS, self._finish_after_closing_words)
+            QTimer.singleShot(0, self._after_end)
 
     def _print_summary(self) -> None:
         heading, lines = summary_lines(self.driver.session.summary())
@@ -239,7 +343,10 @@ def run(
     out = out or sys.stdout
     voice = Voice() if speech else None
     driver = SessionDriver.for_timeline(timeline, voice.player if voice is not None else None)
-    player = TerminalPlayer(driver, timeline, out, voice)
+    recorder = JournalRecorder.open()
+    if recorder.message:
+        print(f"! {recorder.message}", file=out, flush=True)
+    player = TerminalPlayer(driver, timeline, out, voice, recorder)
     reader = KeyReader(sys.stdin.fileno() if stdin_fd is None else stdin_fd, player.on_keys)
     previous = signal.signal(signal.SIGINT, lambda *_: player.quit())
     # Python runs signal handlers only between bytecodes: a timer lets Ctrl+C through.
@@ -254,5 +361,6 @@ def run(
     finally:
         reader.restore()
         signal.signal(signal.SIGINT, previous)
+        recorder.close()
         if voice is not None:
             voice.close()

@@ -8,6 +8,9 @@ from pathlib import Path
 
 import pexpect
 
+from routineplayer.core import paths
+from routineplayer.core.journal import Journal, Outcome
+from routineplayer.core.pain import PainLocation
 from routineplayer.terminal_player import event_line, split_keys
 
 ROUTINEPLAYER = Path(sys.executable).parent / "routineplayer"
@@ -30,6 +33,9 @@ def test_start_answer_a_check_and_quit() -> None:
         child.expect("Position: On hands and knees")
         child.expect("Press Enter or space to start")
         child.send("\r")
+        child.expect(r"\? Before we start: how is your pain right now")
+        child.send("s")  # skips the question (not a step: nothing plays yet)
+        child.expect("Skipped. No rating recorded.")
         child.expect(r"> 2-minute upper-back slides · Get ready")
         child.send("s")  # past the opening
         child.expect(r"> Forward reach slides · Get ready")
@@ -47,10 +53,75 @@ def test_start_answer_a_check_and_quit() -> None:
         child.send("q")
         child.expect(r"\* Stopped")
         child.expect("Rest-and-resets taken: 1")
+        child.expect(r"\? How is your pain now, after the routine")
+        child.send("q")  # leaves without a rating
         child.expect(pexpect.EOF)
     finally:
         child.close(force=True)
     assert child.exitstatus == 0, child.before
+
+
+def test_pain_rated_by_number_keys_is_in_the_journal() -> None:
+    child = spawn("play", "upper-back-slides", "--audio-only")
+    try:
+        child.expect("Press Enter or space to start")
+        child.send("\r")
+        child.expect(r"\? Before we start")
+        child.send("4")
+        child.expect(r"\? Pain 4 noted. Where is the pain\?")
+        child.send("l")
+        child.expect("  Lower back.")
+        child.expect(r"> 2-minute upper-back slides · Get ready")
+        child.send("ss")  # past the opening and the step's lead-in
+        child.expect(r"> Forward reach slides · Set 1 of 2")
+        child.send("s")  # the set, skipped: the check still comes
+        child.expect(r"\? Did your lower belly disconnect\?")
+        child.send("n")
+        child.expect("answer: no")
+        child.send("q")
+        child.expect(r"\* Stopped")
+        child.expect(r"\? How is your pain now, after the routine")
+        child.send("2")
+        child.expect("  Pain 2 noted.")
+        child.expect(pexpect.EOF)
+    finally:
+        child.close(force=True)
+    assert child.exitstatus == 0, child.before
+
+    with Journal.open(paths.journal_path()) as journal:
+        (session,) = journal.sessions()
+        sets = journal.sets(session.id)
+    assert session.routine_title == "2-minute upper-back slides"
+    assert (session.pain_before, session.pain_before_location) == (4, PainLocation.LOWER_BACK)
+    assert session.pain_after == 2
+    assert session.outcome is Outcome.STOPPED
+    first = sets[0]
+    assert (first.step_title, first.set_number, first.check_answer) == (
+        "Forward reach slides",
+        1,
+        False,
+    )
+
+
+def test_high_pain_shows_the_notice_and_q_does_not_start() -> None:
+    child = spawn("play", "warm-up", "--audio-only")
+    try:
+        child.expect("Press Enter or space to start")
+        child.send("\r")
+        child.expect(r"\? Before we start")
+        child.send("9o")  # 9, somewhere else
+        child.expect("When to see a doctor")
+        child.expect("You rated your pain 9 out of 10")
+        child.expect("not a medical device")
+        child.expect("Press g to go ahead gently, or Esc or q not to start.")
+        child.send("q")
+        child.expect("Not started.")
+        child.expect(pexpect.EOF)
+    finally:
+        child.close(force=True)
+    assert child.exitstatus == 0, child.before
+    with Journal.open(paths.journal_path()) as journal:
+        assert journal.sessions() == []
 
 
 def test_unknown_routine_says_what_it_might_be() -> None:

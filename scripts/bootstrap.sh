@@ -24,7 +24,7 @@ STAMP=.stamp-venv # holds a hash of what the venv was installed from; see .gitig
 DEBIAN_PACKAGES=(
     python3-venv
     espeak-ng libespeak-ng1
-    pulseaudio pulseaudio-utils alsa-utils sox libsox-fmt-all
+    pulseaudio pulseaudio-utils alsa-utils libasound2-plugins sox libsox-fmt-all
     xvfb xauth xdotool imagemagick
     desktop-file-utils appstream binutils librsvg2-bin
     fonts-dejavu-core

@@ -1,4 +1,4 @@
-"""The command line: the window by default, and validate, list and plan.
+"""The command line: the window by default, and validate, list, plan, play and render.
 
 Each subcommand is one small ``_add_<name>(subparsers)`` function that declares its
 arguments and sets ``run`` to a ``(args) -> exit code`` function; to add a subcommand,

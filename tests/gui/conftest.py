@@ -7,6 +7,7 @@ loop. Speech is off (the window's banner and voice have their own tests in tests
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from typing import TypeVar
 
 import pytest
 from PySide6.QtCore import Qt
@@ -21,6 +22,7 @@ from routineplayer.gui.player_controller import PlayerController
 from routineplayer.gui.session_driver import SessionDriver
 
 T0 = 1000.0
+D = TypeVar("D", bound=QDialog)
 
 
 class FakeClock:
@@ -44,6 +46,12 @@ class Asker:
 
     def kinds(self) -> list[str]:
         return [type(d).__name__ for d in self.dialogs]
+
+    def last(self, kind: type[D]) -> D:
+        """The last dialog of ``kind`` shown (a pain rating may follow a summary, ...)."""
+        found = [d for d in self.dialogs if isinstance(d, kind)]
+        assert found, f"no {kind.__name__} was shown; shown: {self.kinds()}"
+        return found[-1]
 
 
 class Player:

@@ -218,8 +218,7 @@ def test_rep_step_done_by_space_and_by_the_done_button(window, start, qtbot, ask
     with qtbot.waitSignal(player.controller.ended):
         qtbot.mouseClick(view.done_button, Qt.MouseButton.LeftButton)
     assert session.state is State.FINISHED
-    summary = asker.dialogs[-1]
-    assert isinstance(summary, SummaryDialog)
+    summary = asker.last(SummaryDialog)
     assert summary.windowTitle() == "Well done: Floor bridges"
     assert "Sets done: 2 of 2" in summary.body.text()
 
@@ -236,8 +235,7 @@ def test_escape_asks_before_stopping_then_shows_the_summary(start, asker, qtbot)
     with qtbot.waitSignal(player.controller.ended):
         player.key(K.Key_Escape)
     assert session.state is State.FINISHED
-    summary = asker.dialogs[-1]
-    assert isinstance(summary, SummaryDialog)
+    summary = asker.last(SummaryDialog)
     assert "Stopped" in summary.windowTitle()
     assert window.controller is None
     assert window.stack.currentWidget() is window.library_view

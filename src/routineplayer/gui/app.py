@@ -49,6 +49,12 @@ def main(argv: Sequence[str] = (), *, timeline: Timeline | None = None) -> int:
 
     window = MainWindow()
     window.show()
-    if timeline is not None:
-        QTimer.singleShot(0, lambda: window.offer(timeline))
+
+    def after_shown() -> None:
+        # One after the other: a notice shown at start-up is answered before any routine.
+        window.start_up()
+        if timeline is not None:
+            window.offer(timeline)
+
+    QTimer.singleShot(0, after_shown)
     return app.exec()

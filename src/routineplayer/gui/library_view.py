@@ -1,15 +1,17 @@
-"""The library: every routine with its title, length, summary and equipment.
+"""The library: every routine with its title, length, summary and equipment, in two groups:
+the built-in routines and "My routines" (the user's own).
 
 Double-click, Enter or the Start button asks to start the selected routine. The view only
-knows ``RoutineCard`` values; the main window makes them from core.library entries.
+knows ``RoutineCard`` values; the main window makes them from core.library entries, and
+gives it the actions (new, duplicate, edit, history, ...) to show as buttons.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, Signal
-from PySide6.QtGui import QFont, QFontMetrics, QKeyEvent, QPainter, QPalette
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QFont, QFontMetrics, QKeyEvent, QPainter, QPalette
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -19,6 +21,7 @@ from PySide6.QtWidgets import (
     QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -26,7 +29,13 @@ from PySide6.QtWidgets import (
 from routineplayer.gui.theme import muted, scaled_font, set_font_scale
 
 CARD_ROLE = Qt.ItemDataRole.UserRole + 1
+HEADING_ROLE = Qt.ItemDataRole.UserRole + 2  # a group's heading row: its text
 PADDING = 12
+BUILTIN_HEADING = "Built-in routines"
+OWN_HEADING = "My routines"
+NO_OWN_TEXT = "None yet: New routine starts one, Duplicate copies the selected routine here."
+HINT = "Enter or double-click starts a routine · F1 lists the keys"
+MESSAGE_MS = 8000
 
 
 @dataclass(frozen=True)
@@ -77,6 +86,8 @@ class CardDelegate(QStyledItemDelegate):
         self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
     ) -> QSize:
         title, body = self._fonts(option)
+        if index.data(HEADING_ROLE) is not None:
+            return QSize(400, QFontMetrics(title).height() + PADDING + 8)
         height = QFontMetrics(title).height() + 3 * QFontMetrics(body).lineSpacing() + 10
         return QSize(400, height + 2 * PADDING + 6)
 
@@ -86,6 +97,10 @@ class CardDelegate(QStyledItemDelegate):
         option: QStyleOptionViewItem,
         index: QModelIndex | QPersistentModelIndex,
     ) -> None:
+        heading: str | None = index.data(HEADING_ROLE)
+        if heading is not None:
+            self._paint_heading(painter, option, heading)
+            return
         card: RoutineCard = index.data(CARD_ROLE)
         style = option.widget.style() if option.widget else None
         if style is not None:  # the selection and hover background, as the style draws it
@@ -109,7 +124,7 @@ class CardDelegate(QStyledItemDelegate):
             top, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, card.length
         )
         length_w = QFontMetrics(title_font).horizontalAdvance(card.length + "  ")
-        title = card.title + ("  (yours)" if card.own else "")
+        title = card.title
         painter.drawText(
             top.adjusted(0, 0, -length_w, 0),
             Qt.AlignmentFlag.AlignVCenter,
@@ -133,6 +148,22 @@ class CardDelegate(QStyledItemDelegate):
         )
         painter.restore()
 
+    def _paint_heading(self, painter: QPainter, option: QStyleOptionViewItem, text: str) -> None:
+        """A group's heading, or (in the body font) the note that a group is empty."""
+        title_font, body_font = self._fonts(option)
+        is_note = text == NO_OWN_TEXT
+        font = body_font if is_note else title_font
+        if not is_note:
+            font.setPointSizeF(body_font.pointSizeF() * 1.15)
+        painter.save()
+        painter.setFont(font)
+        painter.setPen(muted(option.palette))
+        box = option.rect.adjusted(PADDING // 2, PADDING // 2, -PADDING, -2)
+        align = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom
+        shown = QFontMetrics(font).elidedText(text, Qt.TextElideMode.ElideRight, box.width())
+        painter.drawText(box, align, shown.upper() if not is_note else shown)
+        painter.restore()
+
 
 class LibraryList(QListWidget):
     """Enter starts the selected routine (QListWidget only emits `activated` on some styles)."""
@@ -149,6 +180,7 @@ class LibraryList(QListWidget):
 
 class LibraryView(QWidget):
     start_requested = Signal(object)  # RoutineCard
+    current_changed = Signal(object)  # RoutineCard, or None when nothing playable is selected
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -162,40 +194,91 @@ class LibraryView(QWidget):
         self.list.setItemDelegate(CardDelegate(self.list))
         self.list.setVerticalScrollMode(QListWidget.ScrollMode.ScrollPerPixel)
         self.list.setFont(scaled_font(self.list, 1.1))
-        self.list.itemDoubleClicked.connect(
-            lambda item: self.start_requested.emit(item.data(CARD_ROLE))
-        )
+        self.list.itemDoubleClicked.connect(self._start_item)
         self.list.start_requested.connect(self.start_requested)
+        self.list.currentItemChanged.connect(
+            lambda *_: self.current_changed.emit(self.current_card())
+        )
         self.start_button = QPushButton("Start")
         self.start_button.setAccessibleName("Start the selected routine")
         self.start_button.setMinimumHeight(40)
         set_font_scale(self.start_button, 1.2, bold=True)
         self.start_button.clicked.connect(self._start_current)
-        self.hint = QLabel("Enter or double-click starts a routine · F1 lists the keys")
+        self.hint = QLabel(HINT)
         self.hint.setAccessibleName("Hint")
+        self.hint.setWordWrap(True)
+        self._message_timer = QTimer(self)
+        self._message_timer.setSingleShot(True)
+        self._message_timer.timeout.connect(lambda: self.hint.setText(HINT))
+        # Filled by set_actions: the journal's (top right) and the routines' (bottom left).
+        self.top_buttons = QHBoxLayout()
+        self.routine_buttons = QHBoxLayout()
+        top = QHBoxLayout()
+        top.addWidget(heading, 1)
+        top.addLayout(self.top_buttons)
         buttons = QHBoxLayout()
-        buttons.addWidget(self.hint, 1)
+        buttons.addLayout(self.routine_buttons)
+        buttons.addStretch(1)
         buttons.addWidget(self.start_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 20, 24, 20)
-        layout.addWidget(heading)
+        layout.addLayout(top)
         layout.addWidget(self.list, 1)
         layout.addLayout(buttons)
+        layout.addWidget(self.hint)
 
-    def set_cards(self, cards: list[RoutineCard]) -> None:
+    def set_actions(self, routines: list[QAction], journal: list[QAction]) -> None:
+        """A button for each action (its text, tooltip, enabled state and shortcut)."""
+        for actions, row in ((routines, self.routine_buttons), (journal, self.top_buttons)):
+            for action in actions:
+                button = QToolButton()
+                button.setDefaultAction(action)
+                button.setAccessibleName(action.text().replace("&", "").rstrip("…"))
+                button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+                button.setMinimumHeight(34)
+                button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+                row.addWidget(button)
+
+    def set_cards(self, cards: list[RoutineCard], select: str | None = None) -> None:
+        """Show ``cards`` grouped; keep the selection (or select the card keyed ``select``)."""
         current = self.current_card()
+        wanted = select or (current.key if current else None)
         self.list.clear()
-        for card in cards:
-            item = QListWidgetItem(card.title)  # the text type-ahead search matches
-            item.setData(CARD_ROLE, card)
-            item.setData(Qt.ItemDataRole.AccessibleTextRole, card.spoken)
-            item.setToolTip(card.problem or card.summary)
-            if card.problem:
-                item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEnabled)
-            self.list.addItem(item)
-        keys = [c.key for c in cards]
-        row = keys.index(current.key) if current and current.key in keys else 0
-        self.list.setCurrentRow(row if cards else -1)
+        builtin = [c for c in cards if not c.own]
+        own = [c for c in cards if c.own]
+        self._add_heading(BUILTIN_HEADING)
+        for card in builtin:
+            self._add_card(card)
+        self._add_heading(OWN_HEADING)
+        for card in own:
+            self._add_card(card)
+        if not own:
+            self._add_heading(NO_OWN_TEXT)
+        rows = [(i, self.list.item(i).data(CARD_ROLE)) for i in range(self.list.count())]
+        playable = [(i, card) for i, card in rows if card is not None and not card.problem]
+        chosen = [i for i, card in playable if card.key == wanted] or [i for i, _ in playable]
+        self.list.setCurrentRow(chosen[0] if chosen else -1)
+
+    def _add_heading(self, text: str) -> None:
+        item = QListWidgetItem(text)
+        item.setData(HEADING_ROLE, text)
+        item.setFlags(Qt.ItemFlag.NoItemFlags)  # not selectable: arrow keys pass over it
+        self.list.addItem(item)
+
+    def _add_card(self, card: RoutineCard) -> None:
+        item = QListWidgetItem(card.title)  # the text type-ahead search matches
+        item.setData(CARD_ROLE, card)
+        spoken = card.spoken + (". One of my routines" if card.own else "")
+        item.setData(Qt.ItemDataRole.AccessibleTextRole, spoken)
+        item.setToolTip(card.problem or card.summary)
+        if card.problem:
+            item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEnabled)
+        self.list.addItem(item)
+
+    def cards(self) -> list[RoutineCard]:
+        """The cards listed, in order (headings left out)."""
+        found = (self.list.item(i).data(CARD_ROLE) for i in range(self.list.count()))
+        return [card for card in found if card is not None]
 
     def count(self) -> int:
         return self.list.count()
@@ -204,6 +287,16 @@ class LibraryView(QWidget):
         item = self.list.currentItem()
         card: RoutineCard | None = item.data(CARD_ROLE) if item is not None else None
         return card
+
+    def show_message(self, text: str) -> None:
+        """Say what just happened (exported, copied, ...) where the hint is, for a while."""
+        self.hint.setText(text)
+        self._message_timer.start(MESSAGE_MS)
+
+    def _start_item(self, item: QListWidgetItem) -> None:
+        card = item.data(CARD_ROLE)
+        if card is not None:
+            self.start_requested.emit(card)
 
     def _start_current(self) -> None:
         card = self.current_card()

@@ -1,7 +1,10 @@
 """The main window: the library first; playing is gui/playback.py, loaded when first needed.
 
-Only the library is built at start-up. The player, its views, the voice and keep-awake
-come with the first routine chosen (see Playback), and the help overlay with the first F1.
+Only the library (with its actions and menus) is built at start-up. The player, its views,
+the voice and keep-awake come with the first routine chosen (see Playback); the journal
+with the first use of ``recorder`` (``start_up`` opens it once the window is shown); the
+editor (gui/routine_editing.py), the history and the assessment pages, and the help
+overlay each the first time they are asked for.
 """
 
 from __future__ import annotations
@@ -11,24 +14,30 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QCloseEvent, QKeyEvent
-from PySide6.QtWidgets import QMainWindow, QStackedWidget
+from PySide6.QtWidgets import QMainWindow, QStackedWidget, QWidget
 
 from routineplayer import APP_NAME
 from routineplayer.gui.library_view import LibraryView, RoutineCard
 from routineplayer.gui.routine_source import RoutineSource
 from routineplayer.gui.theme import refresh_muted
+from routineplayer.gui.window_actions import WindowActions
 from routineplayer.gui.window_settings import restore_geometry, save_geometry
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QDialog
 
+    from routineplayer.core.model import Routine
     from routineplayer.core.timeline import Timeline
     from routineplayer.gui.audio_only_view import AudioOnlyView
     from routineplayer.gui.help_overlay import HelpOverlay
+    from routineplayer.gui.journal.assessment_view import AssessmentView
+    from routineplayer.gui.journal.history_view import HistoryView
+    from routineplayer.gui.journal.recorder import JournalRecorder
     from routineplayer.gui.keep_awake import KeepAwake
     from routineplayer.gui.playback import DriverFactory, Playback
     from routineplayer.gui.player_controller import PlayerController
     from routineplayer.gui.player_view import PlayerView
+    from routineplayer.gui.routine_editing import RoutineEditing
     from routineplayer.gui.voice import Voice
 
 
@@ -57,6 +66,10 @@ class MainWindow(QMainWindow):
         self._speech = speech
         self._playback: Playback | None = None
         self._help: HelpOverlay | None = None
+        self._recorder: JournalRecorder | None = None
+        self._editing: RoutineEditing | None = None
+        self._history: HistoryView | None = None
+        self._assessment: AssessmentView | None = None
 
         self.library_view = LibraryView()
         self.stack = QStackedWidget()
@@ -64,21 +77,83 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.stack)
         self.library_view.start_requested.connect(self.start_card)
 
+        self.menu_actions = WindowActions(self)
+        self._connect_actions()
+        self.menu_actions.fill_menus(self.menuBar())
+        a = self.menu_actions
+        self.library_view.set_actions(
+            [a.new, a.duplicate, a.edit, a.import_, a.export], [a.history, a.assessment, a.safety]
+        )
+        self.library_view.current_changed.connect(lambda _card: self._update_actions())
+        self.stack.currentChanged.connect(lambda _index: self._update_actions())
+
         self.setWindowTitle(APP_NAME)
         self.setMinimumSize(640, 480)
         if not restore_geometry(self):
             self.resize(1024, 720)
         self.reload_library()
 
+    def _connect_actions(self) -> None:
+        a = self.menu_actions
+        a.connect(
+            {
+                a.new: lambda: self.editing.new_routine(),
+                a.duplicate: lambda: self._with_card(self.editing.duplicate),
+                a.edit: lambda: self._with_card(self.editing.edit),
+                a.import_: lambda: self.editing.import_file(),
+                a.export: lambda: self._with_card(self.editing.export),
+                a.history: self.show_history,
+                a.assessment: self.show_assessment,
+                a.safety: self.show_safety_notice,
+                a.keys: self.toggle_help,
+                a.quit: self.close,
+            }
+        )
+
+    def _with_card(self, act: Callable[[RoutineCard], object]) -> None:
+        card = self.library_view.current_card()
+        if card is not None and not card.problem:
+            act(card)
+
+    def _update_actions(self) -> None:
+        idle = self.controller is None
+        card = self.library_view.current_card()
+        self.menu_actions.update(idle=idle, selected=card is not None and not card.problem)
+        self.menuBar().setVisible(idle)  # no menus over a routine, least of all audio-only
+
+    # -- start-up -----------------------------------------------------------------------------
+
+    def start_up(self) -> None:
+        """Once the window is shown (app.main): what a person must be told before anything
+        else. A journal that opened read-only or was moved aside; the safety notice on a
+        first launch; editor changes a crash left unsaved."""
+        message = self.recorder.message
+        if message:
+            from routineplayer.gui.dialogs import error_dialog
+
+            self.ask(error_dialog(self, "Your journal", message))
+        from routineplayer.gui.journal.safety_dialog import show_first_launch_notice
+
+        show_first_launch_notice(self.ask, self)
+        self.editing.offer_recovery()
+
     # -- library ------------------------------------------------------------------------------
 
-    def reload_library(self) -> None:
-        self.library_view.set_cards(self.source.cards())
+    def reload_library(self, select: str | None = None) -> None:
+        """List the routines again (a file changed), keeping or moving to ``select``."""
+        self.library_view.set_cards(self.source.cards(), select)
         self.library_view.list.setFocus()
+        self._update_actions()
 
     def show_library(self) -> None:
-        self.stack.setCurrentWidget(self.library_view)
+        self.show_page(self.library_view)
         self.library_view.list.setFocus()
+
+    def show_page(self, page: QWidget) -> None:
+        if self.stack.indexOf(page) < 0:
+            self.stack.addWidget(page)
+        self.stack.setCurrentWidget(page)
+        page.setFocus()
 
     def start_card(self, card: RoutineCard) -> bool:
         """Show what to get ready, then play; False if it was cancelled or cannot play."""
@@ -95,6 +170,34 @@ class MainWindow(QMainWindow):
 
     def offer(self, timeline: Timeline) -> bool:
         return self.playback.offer(timeline)
+
+    def play_from_step(self, routine: Routine, step_index: int) -> bool:
+        """The editor's "play from this step": ``routine`` from its own step ``step_index``
+        (counted before includes are expanded).
+
+        The routine is played without the steps before that one: the opening, the length,
+        the progress and the summary then all speak of what will really be played, and the
+        session itself needs no way to start part-way through.
+        """
+        from dataclasses import replace
+
+        from routineplayer.core.problems import RoutineError
+        from routineplayer.core.timeline import IncludeError, expand
+        from routineplayer.gui.dialogs import error_dialog
+
+        title = f"Cannot play {routine.title or 'this routine'}"
+        if self.controller is not None:
+            self.ask(error_dialog(self, title, "A routine is playing: stop it first (Esc)."))
+            return False
+        rest = replace(routine, steps=routine.steps[step_index:])
+        try:
+            timeline = expand(rest, self.source.library.resolve)
+        except (IncludeError, LookupError, RoutineError) as exc:
+            self.ask(error_dialog(self, title, str(exc)))
+            return False
+        self.raise_()
+        self.activateWindow()
+        return self.offer(timeline)
 
     # -- playing (built on first use) ---------------------------------------------------------
 
@@ -139,6 +242,63 @@ class MainWindow(QMainWindow):
     def toggle_audio_only(self) -> None:
         self.playback.toggle_audio_only()
 
+    # -- the journal and the editor (built on first use) ---------------------------------------
+
+    @property
+    def recorder(self) -> JournalRecorder:
+        """Writes each session into the journal; opening it never fails (see JournalRecorder)."""
+        if self._recorder is None:
+            from routineplayer.gui.journal.recorder import JournalRecorder
+
+            self._recorder = JournalRecorder.open(parent=self)
+        return self._recorder
+
+    @property
+    def editing(self) -> RoutineEditing:
+        if self._editing is None:
+            from routineplayer.gui.routine_editing import RoutineEditing
+
+            self._editing = RoutineEditing(self)
+        return self._editing
+
+    def show_history(self) -> HistoryView:
+        if self._history is None:
+            from routineplayer.gui.journal.history_view import HistoryView
+
+            self._history = HistoryView(self.recorder.journal)
+            self._history.close_requested.connect(self.show_library)
+        self.show_page(self._history)  # it reads the journal again each time it is shown
+        self._history.table.setFocus()
+        return self._history
+
+    def show_assessment(self) -> AssessmentView:
+        """A fresh assessment each time; its questions are rendered to speech meanwhile."""
+        from routineplayer.core.assessment import INTRO, MOVEMENTS
+        from routineplayer.core.rating_prompts import all_texts
+        from routineplayer.gui.journal.assessment_view import (
+            BEGIN_TEXT,
+            RESULTS_TEXT,
+            AssessmentView,
+        )
+
+        if self._assessment is not None:
+            self.stack.removeWidget(self._assessment)
+            self._assessment.deleteLater()
+        voice = self.voice
+        if voice is not None:
+            voice.prepare_texts([f"{INTRO} {BEGIN_TEXT}", *all_texts(MOVEMENTS), RESULTS_TEXT])
+        view = AssessmentView(sink=self.playback.sink)
+        view.routine_saved.connect(lambda path: self.reload_library(select=path.stem))
+        view.close_requested.connect(self.show_library)
+        self._assessment = view
+        self.show_page(view)
+        return view
+
+    def show_safety_notice(self) -> None:
+        from routineplayer.gui.journal.safety_dialog import SafetyDialog
+
+        self.ask(SafetyDialog(parent=self))
+
     # -- window -------------------------------------------------------------------------------
 
     @property
@@ -178,8 +338,13 @@ class MainWindow(QMainWindow):
         super().changeEvent(event)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self._editing is not None and not self._editing.close():
+            event.ignore()  # the editor has unsaved changes and the person chose Cancel
+            return
         if not self.audio_only:  # full-screen floor mode is not where to reopen next time
             save_geometry(self)
         if self._playback is not None:
-            self._playback.close()
+            self._playback.close()  # a routine playing is stopped: the journal records it
+        if self._recorder is not None:
+            self._recorder.close()
         super().closeEvent(event)

@@ -1,7 +1,9 @@
 """Everything the window needs to play routines, built the first time one is chosen.
 
 The player and audio-only views, the voice, keep-awake, and one PlayerController per routine
-played: before start, what to get ready; after the end, the engine's summary. Kept out of
+played: before start, what to get ready and the pain before (with the safety notice again
+for a high rating); after the end, the engine's summary and the pain after. Each session is
+written to the journal as it plays (the window's JournalRecorder). Kept out of
 main_window.py so that opening the window loads none of it (start-up stays close to a bare
 Qt window's).
 """
@@ -14,16 +16,19 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject
 
 from routineplayer import APP_NAME
+from routineplayer.core.rating_prompts import PainAnswer, When
 from routineplayer.core.session import State
 from routineplayer.core.summary import Summary
 from routineplayer.core.timeline import Timeline
 from routineplayer.gui.audio_only_view import AudioOnlyView
 from routineplayer.gui.countdown import length_text
 from routineplayer.gui.dialogs import Ask, PrestartDialog, SummaryDialog, confirm_stop_dialog
+from routineplayer.gui.journal.pain_prompt import PainDialog
+from routineplayer.gui.journal.safety_dialog import confirm_start
 from routineplayer.gui.keep_awake import KeepAwake
 from routineplayer.gui.player_controller import PlayerController
 from routineplayer.gui.player_view import PlayerView
-from routineplayer.gui.session_driver import SessionDriver
+from routineplayer.gui.session_driver import CueSink, SessionDriver
 from routineplayer.gui.summary_text import summary_lines
 from routineplayer.gui.voice import Voice, opening_texts
 
@@ -55,15 +60,37 @@ class Playback(QObject):
         self.audio_view = AudioOnlyView()
         window.stack.addWidget(self.player_view)
         window.stack.addWidget(self.audio_view)
+        # The banner says why speech is off and why the journal is not recording, if so;
+        # neither stops play.
+        self._voice_note = ""
+        self._journal_note = ""
         if self.voice is not None:
-            self.voice.status_changed.connect(self.player_view.set_banner)
+            self.voice.status_changed.connect(self._set_voice_note)
+        window.recorder.problem.connect(self._set_journal_note)
         self._routine_title = ""
         self._audio_only = False
         self._was_full_screen = False
 
+    @property
+    def sink(self) -> CueSink | None:
+        """Where prompts are said: the voice, when speech is on."""
+        return self.voice.player if self.voice is not None else None
+
     def _default_driver(self, timeline: Timeline) -> SessionDriver:
-        sink = self.voice.player if self.voice is not None else None
-        return SessionDriver.for_timeline(timeline, sink)
+        return SessionDriver.for_timeline(timeline, self.sink)
+
+    def _set_voice_note(self, text: str) -> None:
+        self._voice_note = text
+        self._show_banner()
+
+    def _set_journal_note(self, text: str) -> None:
+        self._journal_note = text
+        self._show_banner()
+
+    def _show_banner(self) -> None:
+        self.player_view.set_banner(
+            " ".join(t for t in (self._voice_note, self._journal_note) if t)
+        )
 
     # -- before ---------------------------------------------------------------------------------
 
@@ -78,16 +105,34 @@ class Playback(QObject):
         started = self.ask(prestart)
         if self.voice is not None:
             self.voice.progress.disconnect(prestart.show_voice_progress)
-            if not started:
+        pain = self._pain_before() if started else None
+        if pain is None:
+            if self.voice is not None:
                 self.voice.cancel()
-        if started:
-            self.play(timeline)
-        return started
+            return False
+        self.play(timeline, pain)
+        return True
+
+    def _pain_before(self) -> PainAnswer | None:
+        """The pain rating before play (skipping is an answer too); None when the safety
+        notice, shown again for a high rating, was answered with "don't start"."""
+        recorder = self.window.recorder
+        dialog = PainDialog(
+            When.BEFORE, location=recorder.last_location(), sink=self.sink, parent=self.window
+        )
+        self.ask(dialog)
+        pain = dialog.answer
+        if not confirm_start(self.ask, pain.level, sink=self.sink, parent=self.window):
+            return None
+        return pain
 
     # -- during ---------------------------------------------------------------------------------
 
-    def play(self, timeline: Timeline) -> PlayerController:
+    def play(self, timeline: Timeline, pain: PainAnswer | None = None) -> PlayerController:
         driver = self.make_driver(timeline)
+        # Before the controller connects: the recorder must write each event (the session's
+        # end above all) before the controller's slots open the modal summary.
+        self.window.recorder.attach(driver)
         controller = PlayerController(driver, timeline, self.player_view, self.audio_view, self)
         controller.stop_requested.connect(self._confirm_stop)
         controller.audio_only_requested.connect(self.toggle_audio_only)
@@ -98,22 +143,28 @@ class Playback(QObject):
         driver.state_changed.connect(self._update_title)
         self.controller = controller
         self._routine_title = timeline.routine.title
+        self._journal_note = ""
         self.window.stack.setCurrentWidget(self.player_view)
         self.player_view.setFocus()
         if self.voice is None:
-            controller.start()
+            self._begin(controller, pain)
         else:
             # Pressing Start at once must not lose the first minute's words to chimes: wait
             # (a second or two; at most FIRST_CUE_WAIT_MS) until they are rendered.
-            self.player_view.set_banner("Preparing the voice…")
+            self._set_voice_note("Preparing the voice…")
             controller.refresh()
-            self.voice.when_ready(opening_texts(timeline), lambda: self._begin(controller))
+            self.voice.when_ready(opening_texts(timeline), lambda: self._begin(controller, pain))
         return controller
 
-    def _begin(self, controller: PlayerController) -> None:
-        if controller is self.controller:  # not stopped or closed meanwhile
-            self.player_view.set_banner(self.voice.status if self.voice is not None else "")
-            controller.start()
+    def _begin(self, controller: PlayerController, pain: PainAnswer | None) -> None:
+        if controller is not self.controller:  # stopped or closed meanwhile: nothing played
+            return
+        if self.voice is not None:
+            self._set_voice_note(self.voice.status)
+        # Recorded as it starts: a routine stopped while the voice was still being prepared
+        # never played, and leaves no session in the journal.
+        self.window.recorder.begin(controller.timeline, pain=pain)
+        controller.start()
 
     def _on_playing(self, playing: bool) -> None:
         if playing:
@@ -163,10 +214,24 @@ class Playback(QObject):
     # -- after ----------------------------------------------------------------------------------
 
     def _on_ended(self, summary: Summary) -> None:
+        title, lines = summary_lines(summary)
+        if self._audio_only:
+            # On the floor, out of reach of the screen: the spoken question comes straight
+            # after the closing words, still in audio-only mode; the summary after it.
+            self._pain_after()
+            if self.controller is not None:
+                self._leave(self.controller)
+            self.ask(SummaryDialog(title, lines, self.window))
+            return
         if self.controller is not None:
             self._leave(self.controller)
-        title, lines = summary_lines(summary)
         self.ask(SummaryDialog(title, lines, self.window))
+        self._pain_after()
+
+    def _pain_after(self) -> None:
+        dialog = PainDialog(When.AFTER, sink=self.sink, parent=self.window)
+        self.ask(dialog)
+        self.window.recorder.record_pain_after(dialog.answer)
 
     def _leave(self, controller: PlayerController) -> None:
         """Back to the library; the routine's objects go."""

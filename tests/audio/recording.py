@@ -67,6 +67,12 @@ class PrivateServer:
         except (OSError, ValueError, IndexError):
             return None
 
+    @staticmethod
+    def crash() -> None:
+        """SIGKILL the server of this process's PULSE_RUNTIME_PATH, as a crash would."""
+        pid_file = Path(os.environ["PULSE_RUNTIME_PATH"]) / "pid"
+        os.kill(int(pid_file.read_text().split()[0]), signal.SIGKILL)
+
     def stop(self) -> None:
         pid = self.pid()
         if pid is not None:

@@ -9,9 +9,20 @@ thread busy painting cannot starve it, and a fade or a cut takes effect within t
 When nothing is playing, nothing is written: the stream drains, and the next sound starts at
 the stream's minimum latency instead of behind a queue of silence.
 
-The stream is rebuilt when it fails (the sink vanished, the server died) or when the
-default output changes; a broken stream still "plays" (positions advance on the clock), so
-the routine's timing never depends on the sound server.
+The stream is rebuilt when it fails (the sink vanished) or when the default output
+changes; a broken stream still "plays" (positions advance on the clock), so the routine's
+timing never depends on the sound server.
+
+A PulseAudio server that dies is the dangerous case. Qt 6.11 says nothing: the old stream
+keeps "ActiveState, NoError" and just stops taking data. Its context manager
+(qpulseaudio_contextmanager.cpp, onContextFailed) drops its pa_context at once and tries a
+new one every 3 s; until one connects, opening any QAudioSink calls pa_context_get_state()
+on a null context and libpulse aborts the process ("Assertion 'c' failed at
+pulse/context.c"; measured: from 0.25 s after the kill until Qt's next 3 s retry after the
+server is back). So a stream that holds sound but takes none for STALL_S counts as lost,
+and a new one is opened only once the server lists a client with this process's pid
+(`pactl list clients`, polled every PROBE_S while lost): that client is Qt's new context,
+which exists before it connects, so opening is safe again.
 
 ``Mix`` is the pure part (no Qt): it is unit-tested on its own.
 """
@@ -20,12 +31,13 @@ from __future__ import annotations
 
 import atexit
 import itertools
+import os
 import threading
 import time
 from array import array
 from dataclasses import dataclass
 
-from PySide6.QtCore import QMetaObject, QObject, Qt, QThread, QTimer, Slot
+from PySide6.QtCore import QMetaObject, QObject, QProcess, Qt, QThread, QTimer, Slot
 from PySide6.QtMultimedia import QAudioFormat, QAudioSink, QMediaDevices, QtAudio
 
 from routineplayer.speech.wavtools import CUE_RATE
@@ -34,6 +46,8 @@ RATE = CUE_RATE  # no resampling for espeak-ng's cues and the chimes
 TICK_MS = 5
 AHEAD_S = 0.12  # how far ahead of the speakers the stream is kept filled
 RETRY_S = 1.0  # a broken stream is rebuilt at most this often
+STALL_S = 0.5  # a stream that holds sound and takes none of it for this long is lost
+PROBE_S = 1.0  # while lost: how often to ask the server whether Qt has reconnected
 
 
 @dataclass
@@ -180,6 +194,11 @@ class _Feeder(QObject):
         self._rebuild = threading.Event()
         self._clock_pos = 0.0  # when the stream is broken: the time up to which we "played"
         self._timer: QTimer | None = None
+        self._lost = False  # the server died under the stream: open nothing until Qt is back
+        self._free = -1  # the stream's last bytesFree(), and when it last changed
+        self._moved = 0.0
+        self._probe: QProcess | None = None
+        self._last_probe = -PROBE_S
 
     @Slot()
     def begin(self) -> None:
@@ -194,6 +213,9 @@ class _Feeder(QObject):
     def end(self) -> None:
         if self._timer is not None:
             self._timer.stop()
+        if self._probe is not None:
+            self._probe.kill()
+            self._probe.waitForFinished(1000)
         self._close()
 
     def request_rebuild(self) -> None:
@@ -218,6 +240,39 @@ class _Feeder(QObject):
             return
         self._sink, self._io, self._device_id = sink, io, bytes(device.id().data())
         self._clock_pos = 0.0
+        self._free, self._moved = -1, time.monotonic()
+
+    def _stalled(self, sink: QAudioSink, now: float) -> bool:
+        """The stream holds sound but has taken none of it for STALL_S: its server is gone."""
+        free = sink.bytesFree()
+        if free != self._free:
+            self._free, self._moved = free, now
+            return False
+        return free < sink.bufferSize() and now - self._moved > STALL_S
+
+    def _probe_server(self, now: float) -> None:
+        """While lost: ask the server (asynchronously) whether Qt has reconnected."""
+        if self._probe is not None or now - self._last_probe < PROBE_S:
+            return
+        self._last_probe = now
+        probe = QProcess(self)
+        probe.finished.connect(lambda code, _status: self._probed(probe, code))
+        probe.errorOccurred.connect(lambda error: self._probe_failed(probe, error))
+        self._probe = probe
+        probe.start("pactl", ["list", "clients"])
+
+    def _probe_failed(self, probe: QProcess, error: QProcess.ProcessError) -> None:
+        if error is QProcess.ProcessError.FailedToStart:  # no pactl: stay silent, keep time
+            self._probe = None
+            probe.deleteLater()
+
+    def _probed(self, probe: QProcess, code: int) -> None:
+        out = bytes(probe.readAllStandardOutput().data()).decode(errors="replace")
+        self._probe = None
+        probe.deleteLater()
+        if code == 0 and f'application.process.id = "{os.getpid()}"' in out:
+            self._lost = False
+            self._open()
 
     def _broken(self) -> bool:
         sink = self._sink
@@ -229,7 +284,14 @@ class _Feeder(QObject):
 
     def _tick(self) -> None:
         now = time.monotonic()
-        if self._rebuild.is_set():
+        if self._lost:
+            self._rebuild.clear()  # opening a stream now could abort the process (see top)
+            self._probe_server(now)
+        elif self._sink is not None and self._stalled(self._sink, now):
+            self._lost = True
+            self._close()  # measured: closing a stream of a dead server is safe
+            self._clock_pos = now
+        elif self._rebuild.is_set():
             self._rebuild.clear()
             device = QMediaDevices.defaultAudioOutput()
             if self._broken() or bytes(device.id().data()) != self._device_id:

@@ -58,8 +58,6 @@ QUIT_KEYS = frozenset({"q", "\x04"})  # q, or Ctrl+D
 GO_AHEAD_KEY = "g"
 DONT_START_KEYS = frozenset({"\x1b", *QUIT_KEYS})
 GO_AHEAD_LINE = "Press g to go ahead gently, or Esc or q not to start."
-CLOSING_POLL_MS = 100
-CLOSING_WAIT_MAX_MS = 8000
 HELP = "Keys: space pause/done · s skip · b back · y/n answer · Enter carry on · q quit"
 
 
@@ -157,7 +155,6 @@ class TerminalPlayer(QObject):
         self.voice = voice
         self.recorder = recorder
         self.exit_code = 0
-        self._closing_wait = 0
         self._interview: PainInterview | None = None  # a pain question waiting for a key
         self._then: Callable[[PainAnswer], None] = lambda _answer: None
         self._pain_before: PainAnswer | None = None
@@ -268,10 +265,12 @@ class TerminalPlayer(QObject):
             self._finish()
 
     def _play(self) -> None:
-        """Start once the first minute's words are rendered (a moment): none becomes a chime."""
+        """Start once the first minute's words are rendered (a moment: none becomes a chime)
+        and the answer to the pain question has been said (the opening is not cut short)."""
         if self.recorder is not None:
             self.recorder.begin(self.timeline, pain=self._pain_before)
-        self._when_voice_ready(opening_texts(self.timeline), self.driver.start)
+        texts = opening_texts(self.timeline)
+        self._when_voice_ready(texts, lambda: self._when_quiet(self.driver.start))
 
     def _when_voice_ready(self, texts: list[str], then: Callable[[], object]) -> None:
         if self.voice is None:
@@ -281,14 +280,21 @@ class TerminalPlayer(QObject):
             self.say("Preparing the voice...")
         self.voice.when_ready(texts, then)
 
+    def _when_quiet(self, then: Callable[[], object]) -> None:
+        if self.voice is None:
+            then()
+        else:
+            self.voice.when_quiet(then)
+
     def _after_end(self) -> None:
+        """The summary, then (once the closing words are heard) the pain after."""
         self._print_summary()
-        self._ask(PainInterview(When.AFTER), self._after_pain_after)
+        self._when_quiet(lambda: self._ask(PainInterview(When.AFTER), self._after_pain_after))
 
     def _after_pain_after(self, pain: PainAnswer) -> None:
         if self.recorder is not None:
             self.recorder.record_pain_after(pain)
-        QTimer.singleShot(CLOSING_POLL_MS, self._finish_after_closing_words)
+        self._when_quiet(self._finish)  # the answer said before the program ends
 
     def quit(self) -> None:
         """q: stop the routine (its summary and the pain question follow); before it has
@@ -311,15 +317,6 @@ class TerminalPlayer(QObject):
         self.say(heading)
         for text in lines:
             self.say(f"  {text}")
-
-    def _finish_after_closing_words(self) -> None:
-        """Let "Well done" or "Stopped" be heard before the program ends."""
-        speaking = self.voice is not None and self.voice.player.speaking is not None
-        self._closing_wait += CLOSING_POLL_MS
-        if speaking and self._closing_wait < CLOSING_WAIT_MAX_MS:
-            QTimer.singleShot(CLOSING_POLL_MS, self._finish_after_closing_words)
-        else:
-            self._finish()
 
     def _finish(self) -> None:
         app = QGuiApplication.instance()

@@ -151,9 +151,15 @@ class Playback(QObject):
         else:
             # Pressing Start at once must not lose the first minute's words to chimes: wait
             # (a second or two; at most FIRST_CUE_WAIT_MS) until they are rendered.
+            # Then let the answer to the pain question finish: the opening must not be
+            # queued behind it (and dropped as too late).
             self._set_voice_note("Preparing the voice…")
             controller.refresh()
-            self.voice.when_ready(opening_texts(timeline), lambda: self._begin(controller, pain))
+            voice = self.voice
+            voice.when_ready(
+                opening_texts(timeline),
+                lambda: voice.when_quiet(lambda: self._begin(controller, pain)),
+            )
         return controller
 
     def _begin(self, controller: PlayerController, pain: PainAnswer | None) -> None:
@@ -215,18 +221,28 @@ class Playback(QObject):
 
     def _on_ended(self, summary: Summary) -> None:
         title, lines = summary_lines(summary)
-        if self._audio_only:
-            # On the floor, out of reach of the screen: the spoken question comes straight
-            # after the closing words, still in audio-only mode; the summary after it.
-            self._pain_after()
-            if self.controller is not None:
-                self._leave(self.controller)
-            self.ask(SummaryDialog(title, lines, self.window))
+        controller = self.controller
+        if controller is None:
             return
-        if self.controller is not None:
-            self._leave(self.controller)
-        self.ask(SummaryDialog(title, lines, self.window))
-        self._pain_after()
+        if not self._audio_only:
+            self._leave(controller)
+            self.ask(SummaryDialog(title, lines, self.window))
+            self._pain_after()
+            return
+
+        # On the floor, out of reach of the screen: the spoken question comes once the
+        # closing words have been heard, still in audio-only mode; the summary after it.
+        def ask_then_leave() -> None:
+            if controller is not self.controller:  # the window closed meanwhile
+                return
+            self._pain_after()
+            self._leave(controller)
+            self.ask(SummaryDialog(title, lines, self.window))
+
+        if self.voice is None:
+            ask_then_leave()
+        else:
+            self.voice.when_quiet(ask_then_leave)
 
     def _pain_after(self) -> None:
         dialog = PainDialog(When.AFTER, sink=self.sink, parent=self.window)
@@ -246,9 +262,10 @@ class Playback(QObject):
 
     def close(self) -> None:
         """The window is closing: stop without a summary, release everything."""
-        if self.controller is not None:
-            self.controller.ended.disconnect(self._on_ended)
-            self.controller.stop()
+        controller, self.controller = self.controller, None
+        if controller is not None:
+            controller.ended.disconnect(self._on_ended)
+            controller.stop()
         self.keep_awake.shutdown()
         if self.voice is not None:
             self.voice.close()

@@ -24,6 +24,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 FIRST_CUE_WAIT_MS = 15_000  # longest a start waits for its first minute to be rendered
+QUIET_POLL_MS = 100
+QUIET_WAIT_MS = 8000  # longest anything waits for the voice to finish what it is saying
 
 
 OPENING_SECONDS = 60.0
@@ -132,6 +134,32 @@ class Voice(QObject):
         self.progress.connect(check)
         timer.timeout.connect(finish)
         timer.start(timeout_ms)
+
+    def when_quiet(self, then: Callable[[], object], timeout_ms: int = QUIET_WAIT_MS) -> None:
+        """Call ``then`` once nothing is being said (at once if so), or after ``timeout_ms``.
+
+        For what must not cut or be cut by the words being said: a question after the
+        closing words; a routine's opening after the answer to the pain question (queued
+        behind it, the opening would be dropped as too late).
+        """
+        player = self._player
+        if player is None or player.speaking is None:
+            then()
+            return
+        timer = QTimer(self)
+        timer.setInterval(QUIET_POLL_MS)
+        waited = 0
+
+        def check() -> None:
+            nonlocal waited
+            waited += QUIET_POLL_MS
+            if player.speaking is None or waited >= timeout_ms:
+                timer.stop()
+                timer.deleteLater()
+                then()
+
+        timer.timeout.connect(check)
+        timer.start()
 
     def is_rendering(self) -> bool:
         return self._thread is not None and self._thread.is_alive()

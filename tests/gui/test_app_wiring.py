@@ -27,7 +27,7 @@ from routineplayer.gui.editor.editor_window import EditorWindow
 from routineplayer.gui.journal.history_view import HistoryView
 from routineplayer.gui.journal.pain_prompt import PainDialog
 from routineplayer.gui.journal.safety_dialog import SafetyDialog
-from routineplayer.gui.library_view import OWN_HEADING
+from routineplayer.gui.library_view import BUILTIN_HEADING, HEADING_ROLE, OWN_HEADING
 from routineplayer.gui.main_window import MainWindow
 
 K = Qt.Key
@@ -94,10 +94,22 @@ def select(window: MainWindow, title: str) -> None:
 
 
 def own_titles(window: MainWindow) -> list[str]:
-    """The titles listed under the "My routines" heading."""
+    """The titles listed under the "My routines" heading (up to the next heading)."""
     view = window.library_view.list
-    rows = [view.item(i).text() for i in range(view.count())]
-    return rows[rows.index(OWN_HEADING) + 1 :]
+    rows = [view.item(i) for i in range(view.count())]
+    start = [item.text() for item in rows].index(OWN_HEADING) + 1
+    titles = []
+    for item in rows[start:]:
+        if item.data(HEADING_ROLE) in (BUILTIN_HEADING, OWN_HEADING):
+            break
+        titles.append(item.text())
+    return titles
+
+
+def headings(window: MainWindow) -> list[str]:
+    view = window.library_view.list
+    found = (view.item(i).data(HEADING_ROLE) for i in range(view.count()))
+    return [text for text in found if text in (BUILTIN_HEADING, OWN_HEADING)]
 
 
 def play_to_the_end(window: MainWindow, clock, qtbot: QtBot, *, yes_to_first: bool) -> None:
@@ -114,10 +126,12 @@ def test_duplicate_puts_a_copy_in_my_routines(window: MainWindow, editor) -> Non
     assert own_titles(window) == [
         "None yet: New routine starts one, Duplicate copies the selected routine here."
     ]
+    assert headings(window) == [BUILTIN_HEADING, OWN_HEADING]  # the built-ins lead, for now
     select(window, WARM_UP)
     assert window.menu_actions.edit.isEnabled() and window.menu_actions.duplicate.isEnabled()
     window.menu_actions.duplicate.trigger()
     assert own_titles(window) == [f"{WARM_UP} (my copy)"]
+    assert headings(window) == [OWN_HEADING, BUILTIN_HEADING]  # mine first, once there are any
     card = window.library_view.current_card()
     assert card is not None and card.own and card.title == f"{WARM_UP} (my copy)"
     assert editor[0].isVisible() and editor[0].draft is not None

@@ -1,5 +1,5 @@
 """The library: every routine with its title, length, summary and equipment, in two groups:
-the built-in routines and "My routines" (the user's own).
+"My routines" (the user's own, first once there are any) and the built-in routines.
 
 Double-click, Enter or the Start button asks to start the selected routine. The view only
 knows ``RoutineCard`` values; the main window makes them from core.library entries, and
@@ -155,9 +155,12 @@ class CardDelegate(QStyledItemDelegate):
         font = body_font if is_note else title_font
         if not is_note:
             font.setPointSizeF(body_font.pointSizeF() * 1.15)
+        # Headings are not selectable, so Qt hands them the disabled palette: far too pale.
+        palette = QPalette(option.palette)
+        palette.setCurrentColorGroup(QPalette.ColorGroup.Active)
         painter.save()
         painter.setFont(font)
-        painter.setPen(muted(option.palette))
+        painter.setPen(muted(palette))
         box = option.rect.adjusted(PADDING // 2, PADDING // 2, -PADDING, -2)
         align = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom
         shown = QFontMetrics(font).elidedText(text, Qt.TextElideMode.ElideRight, box.width())
@@ -246,12 +249,13 @@ class LibraryView(QWidget):
         self.list.clear()
         builtin = [c for c in cards if not c.own]
         own = [c for c in cards if c.own]
-        self._add_heading(BUILTIN_HEADING)
-        for card in builtin:
-            self._add_card(card)
-        self._add_heading(OWN_HEADING)
-        for card in own:
-            self._add_card(card)
+        # Someone's own routines are what they play most: first, once there are any; until
+        # then the built-ins lead and the empty group says how to make one.
+        groups = [(OWN_HEADING, own), (BUILTIN_HEADING, builtin)]
+        for heading, group in groups if own else groups[::-1]:
+            self._add_heading(heading)
+            for card in group:
+                self._add_card(card)
         if not own:
             self._add_heading(NO_OWN_TEXT)
         rows = [(i, self.list.item(i).data(CARD_ROLE)) for i in range(self.list.count())]

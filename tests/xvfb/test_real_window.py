@@ -1,4 +1,5 @@
-"""The installed `routineplayer` in a real X window: started, played and stopped by keys alone."""
+"""The installed `routineplayer` in a real X window: started, played and stopped by keys alone,
+from the first-launch safety notice to the pain rated after the routine, found in the journal."""
 
 from __future__ import annotations
 
@@ -8,6 +9,9 @@ import sys
 from pathlib import Path
 
 import pytest
+
+from routineplayer.core import paths
+from routineplayer.core.journal import Journal, Outcome
 
 ROUTINEPLAYER = Path(sys.executable).parent / "routineplayer"
 WAIT_S = 60
@@ -45,12 +49,16 @@ def test_warm_up_plays_from_the_keyboard(xvfb: str, tmp_path: Path) -> None:
     app = subprocess.Popen([str(ROUTINEPLAYER)], env=env, stdout=log, stderr=subprocess.STDOUT)
     try:
         main = wait_for_window(xvfb, "^routineplayer$")
+        notice = wait_for_window(xvfb, "^When to see a doctor$")  # the first launch only
+        press(xvfb, notice, "Return")
         # Type-ahead in the library picks the warm-up; Enter opens "Before you start".
         xdotool(xvfb, "windowfocus", "--sync", main)
         xdotool(xvfb, "type", "--delay", "60", "10-minute w")
         press(xvfb, main, "Return")
         prestart = wait_for_window(xvfb, "^Before you start: 10-minute warm-up$")
         press(xvfb, prestart, "Return")  # Start is the default button
+        pain = wait_for_window(xvfb, "^Pain before you start$")
+        press(xvfb, pain, "s")  # skipped: one key
 
         playing = wait_for_window(xvfb, "^Playing: 10-minute warm-up")
         assert playing == main
@@ -67,12 +75,21 @@ def test_warm_up_plays_from_the_keyboard(xvfb: str, tmp_path: Path) -> None:
         press(xvfb, main, "Escape")  # asks first
         confirm = wait_for_window(xvfb, "^Stop the routine\\?$")
         press(xvfb, confirm, "Return")
-        wait_for_window(xvfb, "^Stopped: 10-minute warm-up$")
+        summary = wait_for_window(xvfb, "^Stopped: 10-minute warm-up$")
         assert xdotool(xvfb, "getwindowname", main) == "routineplayer"
-        assert app.poll() is None, "the app exited"
+        press(xvfb, summary, "Return")
+        pain = wait_for_window(xvfb, "^Pain after the routine$")
+        press(xvfb, pain, "3", "Return")  # a rating, then Enter: no note
+        press(xvfb, main, "ctrl+q")
+        assert app.wait(timeout=WAIT_S) == 0
     finally:
-        app.terminate()
-        app.wait(timeout=30)
+        if app.poll() is None:
+            app.terminate()
+            app.wait(timeout=30)
         log.close()
     output = (tmp_path / "app.log").read_text()
     assert "Traceback" not in output, output
+    with Journal.open(paths.journal_path()) as journal:
+        (session,) = journal.sessions()
+    assert (session.routine_title, session.outcome) == ("10-minute warm-up", Outcome.STOPPED)
+    assert (session.pain_before, session.pain_after) == (None, 3)

@@ -87,14 +87,39 @@ class Director:
         self.settle()
 
 
+def make_my_routine() -> None:
+    """A routine of the user's own (the warm-up, adapted), so the library shows My routines."""
+    from dataclasses import replace
+
+    from routineplayer.core.library import Library
+    from routineplayer.core.model import Check
+    from routineplayer.core.routine_files import user_path_for
+    from routineplayer.core.saver import save_routine
+
+    warm_up = Library().resolve("warm-up")
+    steps = list(warm_up.steps)
+    steps[1] = replace(steps[1], duration=120.0)
+    steps[-1] = replace(steps[-1], title="Wall squats", check=Check())
+    mine = replace(
+        warm_up,
+        title="My morning routine",
+        summary="The warm-up as my physio adapted it: longer arm circles, wall squats "
+        "with the belly check.",
+        steps=tuple(steps),
+        source="",
+    )
+    save_routine(mine, user_path_for(mine.title))
+
+
 def main(out: Path) -> int:
     out.mkdir(parents=True, exist_ok=True)
     create_application()
+    make_my_routine()  # in the throw-away per-user folder screenshots.sh gives each renderer
     d = Director(out)
     win = d.window
 
     rows = [win.library_view.list.item(i).text() for i in range(win.library_view.count())]
-    win.library_view.list.setCurrentRow(rows.index("10-minute warm-up"))
+    win.library_view.list.setCurrentRow(rows.index("My morning routine"))
     d.shot("library")
 
     d.start("10-minute warm-up")

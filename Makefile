@@ -10,7 +10,7 @@ PYTEST_ARGS ?=
 .PHONY: help setup run run-xvfb test lint format bench screenshots package package-check clean distclean
 
 help: ## list the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
 
 setup: ## install missing Debian packages (as root) and the project into .venv
 	@scripts/bootstrap.sh

@@ -159,6 +159,7 @@ class TerminalPlayer(QObject):
         self._then: Callable[[PainAnswer], None] = lambda _answer: None
         self._pain_before: PainAnswer | None = None
         self._confirming = False  # the high-pain notice waits for g, or Esc / q
+        self._starting = False  # start() runs once
         if recorder is not None:
             recorder.attach(driver)  # first: the session's end is written before it is told
             recorder.problem.connect(lambda text: self.say(f"! {text}"))
@@ -241,6 +242,9 @@ class TerminalPlayer(QObject):
 
     def start(self) -> None:
         """Ask the pain before, then play (after the safety notice for a high rating)."""
+        if self._starting:  # Enter again while the voice is prepared: already on its way
+            return
+        self._starting = True
         location = self.recorder.last_location() if self.recorder is not None else None
         self._ask(PainInterview(When.BEFORE, location=location), self._after_pain_before)
 
@@ -267,10 +271,15 @@ class TerminalPlayer(QObject):
     def _play(self) -> None:
         """Start once the first minute's words are rendered (a moment: none becomes a chime)
         and the answer to the pain question has been said (the opening is not cut short)."""
+        texts = opening_texts(self.timeline)
+        self._when_voice_ready(texts, lambda: self._when_quiet(self._begin))
+
+    def _begin(self) -> None:
+        # The journal entry opens only when play really starts: quitting while the voice is
+        # prepared leaves no unfinished session behind.
         if self.recorder is not None:
             self.recorder.begin(self.timeline, pain=self._pain_before)
-        texts = opening_texts(self.timeline)
-        self._when_voice_ready(texts, lambda: self._when_quiet(self.driver.start))
+        self.driver.start()
 
     def _when_voice_ready(self, texts: list[str], then: Callable[[], object]) -> None:
         if self.voice is None:

@@ -37,9 +37,7 @@ class AudioOnlyView(QWidget):
         self.title.setWordWrap(True)
         self.title.setAccessibleName("Step")
         set_font_scale(self.title, 2.2)
-        self.hint = QLabel(
-            "Any key: pause, carry on or done · Y / N: answer · Esc: leave audio-only"
-        )
+        self.hint = QLabel(HINT)
         self.hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.hint.setAccessibleName("Keys")
         set_font_scale(self.hint, 1.0)

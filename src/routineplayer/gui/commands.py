@@ -6,11 +6,26 @@ from routineplayer.core.session import State
 from routineplayer.gui.keymap import CHECK_ANSWERS, Command
 from routineplayer.gui.session_driver import SessionDriver
 
+_SESSION_COMMANDS = frozenset(
+    {
+        Command.PAUSE_OR_DONE,
+        Command.PRIMARY,
+        Command.SKIP,
+        Command.BACK,
+        Command.YES,
+        Command.NO,
+    }
+)
+
 
 def dispatch(driver: SessionDriver, command: Command) -> bool:
     """Apply ``command`` to the session; False when it is not a session command (help, ...)."""
     session = driver.session
     state = session.state
+    if state is State.IDLE:
+        # Not started yet (the voice is still being prepared): only the front-end's own
+        # start() begins a routine, so the opening is heard and the journal entry exists.
+        return command in _SESSION_COMMANDS
     # While the check waits (even paused), the clicker's next/back keys answer it.
     checking = session.resume_state is State.CHECKING
     if checking:

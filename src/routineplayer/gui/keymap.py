@@ -82,7 +82,3 @@ CHECK_ANSWERS: dict[Command, Command] = {Command.SKIP: Command.NO, Command.BACK:
 def command_for_key(key: int) -> Command | None:
     """The command bound to a Qt key code (modifiers ignored: '?' needs Shift on most layouts)."""
     return _BY_KEY.get(int(key))
-
-
-def bound_keys() -> frozenset[int]:
-    return frozenset(_BY_KEY)

@@ -161,9 +161,6 @@ class Voice(QObject):
         timer.timeout.connect(check)
         timer.start()
 
-    def is_rendering(self) -> bool:
-        return self._thread is not None and self._thread.is_alive()
-
     def cancel(self) -> None:
         self._cancel.set()
 

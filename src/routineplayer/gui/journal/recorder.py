@@ -96,6 +96,9 @@ class JournalRecorder(QObject):
         return self.session_id
 
     def attach(self, driver: SessionDriver) -> None:
+        # A new driver is a new routine: nothing it says belongs to the last session,
+        # whose id stays here until begin() opens the new one.
+        self.session_id = None
         driver.event_emitted.connect(self.on_event)
 
     def on_event(self, event: Event) -> None:

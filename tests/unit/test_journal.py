@@ -284,7 +284,10 @@ def test_disconnect_rate_counts_resets_as_yes_answers(journal: Journal, clock: F
     )
     journal.record_set(sid, step_index=2, step_title="Breathing", set_number=1)
     clock.advance(days=1)
-    journal.record_set(sid, step_index=0, step_title="Bird Dog", set_number=1, check_answer=True)
+    next_day = journal.start_session("Strength", builtin="strength")
+    journal.record_set(
+        next_day, step_index=0, step_title="Bird Dog", set_number=1, check_answer=True
+    )
 
     rates = journal.disconnect_rate_by_exercise()
     day1, day2 = date(2025, 3, 1), date(2025, 3, 2)
@@ -594,3 +597,27 @@ def test_reads_are_not_blocked_by_a_write_in_progress(db_path: Path) -> None:
         other.execute("COMMIT")
         other.close()
         assert [s.step_title for s in reader.sets(sid)] == ["Uncommitted"]
+
+
+def test_a_set_recorded_again_replaces_its_earlier_result(journal: Journal) -> None:
+    """Going back replays sets that already ended; the journal keeps each set once, with
+    its latest result, like the session's own summary."""
+    sid = journal.start_session("Strength", builtin="strength")
+    journal.record_set(sid, step_index=0, step_title="Bird Dog", set_number=1, check_answer=True)
+    journal.record_set(sid, step_index=0, step_title="Bird Dog", set_number=2, check_answer=False)
+    journal.record_set(
+        sid, step_index=0, step_title="Bird Dog", set_number=1, check_answer=False, resets_taken=1
+    )
+    left = journal.record_set(
+        sid, step_index=1, step_title="Leg", set_number=1, side="left", check_answer=False
+    )
+    journal.record_set(
+        sid, step_index=1, step_title="Leg", set_number=1, side="right", check_answer=False
+    )
+    sets = journal.sets(sid)
+    assert [(s.step_index, s.set_number, s.side) for s in sets] == [
+        (0, 2, None), (0, 1, None), (1, 1, "left"), (1, 1, "right"),
+    ]  # fmt: skip
+    assert [s.check_answer for s in sets][:2] == [False, False]
+    assert sets[1].resets_taken == 1
+    assert sets[2].id == left

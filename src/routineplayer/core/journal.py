@@ -425,7 +425,39 @@ class Journal:
         """
         if resets_taken < 0:
             raise ValueError(f"resets_taken must be 0 or more, got {resets_taken}")
-        cursor = self._write(
+        # Going back replays sets that already ended: the set's latest result replaces the
+        # earlier one (as in the session's own summary), in one transaction.
+        self._write("BEGIN IMMEDIATE", ())
+        try:
+            self._write(
+                "DELETE FROM set_record WHERE session_id = ? AND step_index = ? "
+                "AND set_number = ? AND side IS ?",
+                (session_id, step_index, set_number, side),
+            )
+            cursor = self._insert_set(
+                session_id, step_index, step_title, set_number, side, check_answer,
+                resets_taken, skipped,
+            )  # fmt: skip
+            self._write("COMMIT", ())
+        except BaseException:
+            with contextlib.suppress(sqlite3.Error):
+                self._db.execute("ROLLBACK")
+            raise
+        assert cursor.lastrowid is not None
+        return cursor.lastrowid
+
+    def _insert_set(
+        self,
+        session_id: int,
+        step_index: int,
+        step_title: str,
+        set_number: int,
+        side: str | None,
+        check_answer: bool | None,
+        resets_taken: int,
+        skipped: bool,
+    ) -> sqlite3.Cursor:
+        return self._write(
             "INSERT INTO set_record (session_id, step_index, step_title, set_number, side, "
             "check_answer, resets_taken, skipped, completed_at) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -441,8 +473,6 @@ class Journal:
                 self._now(),
             ),
         )
-        assert cursor.lastrowid is not None
-        return cursor.lastrowid
 
     def finish_session(
         self,

@@ -63,7 +63,11 @@ class _WorkerProcess:
         )
         self._replies: queue.Queue[dict[str, Any] | None] = queue.Queue()
         threading.Thread(target=self._read, name="speech-worker-reader", daemon=True).start()
-        hello = self._next(start_timeout)
+        try:
+            hello = self._next(start_timeout)
+        except WorkerFailed:
+            self.kill()  # never stored by the caller, so nobody else could end it
+            raise
         if "error" in hello:
             self.kill()
             if hello.get("unavailable"):

@@ -110,12 +110,12 @@ def load_into_cue_player(text: str, cache_dir: Path) -> str:
     from routineplayer.speech.availability import detect_engine
     from routineplayer.speech.cache import SpeechCache
     from routineplayer.speech.chimes import CHIME_NAMES, chime_path
-    from routineplayer.speech.player import CuePlayer, PlayerState, load_clip
-    from routineplayer.speech.wavtools import AudioFormatError
+    from routineplayer.speech.player import CuePlayer, PlayerState
+    from routineplayer.speech.wavtools import CUE_RATE, AudioFormatError, load_clip
 
     for name in CHIME_NAMES:
         try:
-            load_clip(chime_path(name))
+            load_clip(chime_path(name), CUE_RATE)
         except (OSError, AudioFormatError) as exc:
             raise SmokeTestFailure(f"the '{name}' chime does not load: {exc}") from exc
     engine = detect_engine()

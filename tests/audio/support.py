@@ -10,8 +10,9 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from routineplayer.speech.chimes import chime_path
-from routineplayer.speech.player import load_clip
 from routineplayer.speech.renderer import Renderer
+from routineplayer.speech.wavtools import CUE_RATE as RATE
+from routineplayer.speech.wavtools import load_clip
 
 
 def render(texts: list[str]) -> None:
@@ -26,7 +27,7 @@ def render(texts: list[str]) -> None:
 
 
 def chime_clip(name: str) -> np.ndarray:
-    return np.asarray(load_clip(chime_path(name)), dtype=np.float64)
+    return np.asarray(load_clip(chime_path(name), RATE), dtype=np.float64)
 
 
 def at_times(qtbot: QtBot, start: float, script: list[tuple[float, Callable[[], None]]]) -> None:

@@ -20,7 +20,6 @@ from array import array
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import StrEnum
-from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtMultimedia import QMediaDevices
@@ -30,7 +29,7 @@ from routineplayer.speech.cache import SpeechCache, VoiceSettings
 from routineplayer.speech.chimes import CHIME_NAMES, FALLBACK, chime_path
 from routineplayer.speech.mixer import RATE, AudioOutput, shared_output
 from routineplayer.speech.voice_policy import Action, VoiceTiming, decide, too_late
-from routineplayer.speech.wavtools import AudioFormatError, read_audio, resample
+from routineplayer.speech.wavtools import AudioFormatError, load_clip
 
 OUTPUT_LATENCY_S = 0.04  # play() to sound, measured here; a voice is heard this much later
 END_GRACE_MS = 20  # the voice is free this long after its clip should have been heard
@@ -49,11 +48,6 @@ class PlayerState(StrEnum):
     READY = "ready"  # speech and chimes
     CHIMES_ONLY = "chimes-only"  # no speech engine: chimes, and the text on screen
     VISUAL_ONLY = "visual-only"  # no audio output at all
-
-
-def load_clip(path: Path) -> array:
-    """A WAV (or macOS's AIFF) as mono int16 samples at the output's rate."""
-    return resample(read_audio(path), RATE).samples
 
 
 @dataclass
@@ -116,7 +110,7 @@ class CuePlayer(QObject):
         self._devices.audioOutputsChanged.connect(self._outputs_changed)
         for name in CHIME_NAMES:
             try:
-                self._chimes[name] = load_clip(chime_path(name))
+                self._chimes[name] = load_clip(chime_path(name), RATE)
             except (OSError, AudioFormatError):
                 continue  # a broken install loses that chime, not the routine
         self._state, self._reason = self._evaluate()
@@ -192,7 +186,7 @@ class CuePlayer(QObject):
         if path is None:
             return None
         try:
-            clip = load_clip(path)
+            clip = load_clip(path, RATE)
         except (OSError, AudioFormatError):
             return None
         self._clips[text] = clip
@@ -220,7 +214,8 @@ class CuePlayer(QObject):
 
     def play(self, text: str, priority: int = 0, chime: str | None = None) -> None:
         """Speak ``text`` now (or as the voice rules allow) and sound ``chime`` now."""
-        if text and self._state is PlayerState.READY and self._clip_for(text) is not None:
+        # Only clips loaded ahead (prepare/is_ready): no hashing or file reads on the tick.
+        if text and self._state is PlayerState.READY and text in self._clips:
             self._request(_Request(text, priority, self._clock()))
             if chime:
                 self.play_chime(chime)

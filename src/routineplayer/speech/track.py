@@ -27,9 +27,8 @@ from routineplayer.speech.voice_policy import Action, VoiceTiming, decide, too_l
 from routineplayer.speech.wavtools import (
     CUE_RATE,
     Pcm,
+    load_clip,
     mix_into,
-    read_audio,
-    resample,
     write_wav_atomic,
 )
 
@@ -160,10 +159,6 @@ class _VoiceTrack:
         self._run_queue(float("inf"))
 
 
-def _load(path: Path) -> array:
-    return resample(read_audio(path), RATE).samples
-
-
 def render_track(
     timeline: Timeline,
     out_path: Path,
@@ -188,13 +183,13 @@ def render_track(
     for text in dict.fromkeys([*timeline.cue_texts(), timeline.closing_text]):
         path = renderer.cache.lookup(text, renderer.settings) if not render.unavailable else None
         if path is not None:
-            clips[text] = _load(path)
+            clips[text] = load_clip(path, RATE)
     spoken = {text: len(clip) / RATE for text, clip in clips.items()}
     chimes: dict[str, array] = {}
 
     def chime(name: str) -> array:
         if name not in chimes:
-            chimes[name] = _load(chime_path(name))
+            chimes[name] = load_clip(chime_path(name), RATE)
         return chimes[name]
 
     voices = _VoiceTrack(timing or VoiceTiming())

@@ -155,6 +155,11 @@ def write_wav_atomic(path: Path, pcm: Pcm) -> None:
         raise
 
 
+def load_clip(path: Path, rate: int) -> array:
+    """A WAV (or macOS's AIFF) as mono int16 samples at ``rate``."""
+    return resample(read_audio(path), rate).samples
+
+
 def trim_silence(pcm: Pcm, threshold: int = SILENCE_THRESHOLD) -> Pcm:
     """Drop leading silence (so a cue sounds on its tick) and all but a short tail."""
     s = pcm.samples

@@ -161,10 +161,11 @@ def _planned_routine(target: str, library: Library) -> tuple[Routine, Library]:
     if _is_file_argument(target) or (Path(target).is_file() and library.path_of(target) is None):
         path = Path(target)
         library = library.with_dir(path.parent)
-        problems = validate_file(path, library)
+        routine = load_routine(path)  # raises RoutineError with every problem in the file
+        problems = include_problems(routine, library)
         if problems:
             raise RoutineError(problems)
-        return load_routine(path), library
+        return routine, library
     try:
         routine = library.resolve(target)
     except LookupError as exc:

@@ -316,9 +316,10 @@ def test_actions_are_named_and_off_while_a_routine_plays(
         "Safety notice",
     ]
     menus = [a.text().replace("&", "") for a in window.menuBar().actions()]
-    assert menus == ["Routines", "Journal", "Help"]
+    assert menus == ["Routines", "Journal", "Settings", "Help"]
     start(SLIDES)
     assert not window.menu_actions.new.isEnabled() and not window.menu_actions.history.isEnabled()
+    assert not window.menu_actions.voice_settings.isEnabled()
     assert not window.menuBar().isVisible()
 
 

@@ -105,6 +105,7 @@ class MainWindow(QMainWindow):
                 a.history: self.show_history,
                 a.assessment: self.show_assessment,
                 a.safety: self.show_safety_notice,
+                a.voice_settings: self.show_voice_settings,
                 a.keys: self.toggle_help,
                 a.quit: self.close,
             }
@@ -293,6 +294,14 @@ class MainWindow(QMainWindow):
         self._assessment = view
         self.show_page(view)
         return view
+
+    def show_voice_settings(self) -> None:
+        voice = self.voice
+        if voice is None:  # speech switched off for this window (tests, --no-speech)
+            return
+        from routineplayer.gui.voice_settings_dialog import VoiceSettingsDialog
+
+        self.ask(VoiceSettingsDialog(voice, parent=self))
 
     def show_safety_notice(self) -> None:
         from routineplayer.gui.journal.safety_dialog import SafetyDialog

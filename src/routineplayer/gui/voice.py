@@ -19,6 +19,7 @@ from routineplayer.core.rating_prompts import all_texts
 from routineplayer.core.timeline import Timeline
 
 if TYPE_CHECKING:
+    from routineplayer.speech.cache import VoiceSettings
     from routineplayer.speech.player import CuePlayer
     from routineplayer.speech.renderer import Renderer, RenderProgress
 
@@ -55,8 +56,9 @@ class Voice(QObject):
     def player(self) -> CuePlayer:
         if self._player is None:
             from routineplayer.speech.player import CuePlayer
+            from routineplayer.speech.voice_settings_store import load_voice_settings
 
-            self._player = CuePlayer(parent=self)
+            self._player = CuePlayer(load_voice_settings(), parent=self)
             self._player.status_changed.connect(self.status_changed)
         return self._player
 
@@ -69,6 +71,30 @@ class Voice(QObject):
         the pain questions first (asked before play starts; about half a second of
         rendering the first time, then cached), then the routine's cues."""
         self.prepare_texts([*all_texts(), *timeline.cue_texts()])
+
+    def apply_settings(self, settings: VoiceSettings) -> None:
+        """Use (and keep) a new voice, rate or volume. A render under way is stopped: its
+        files would be in the old voice; the next prepare() renders in the new one."""
+        from routineplayer.speech.voice_settings_store import save_voice_settings
+
+        self.cancel()
+        self.player.set_settings(settings)
+        if self._renderer is not None:
+            self._renderer.settings = settings
+        save_voice_settings(settings)
+
+    def voices(self) -> list[tuple[str, str]]:
+        """(id, name) of the installed voices; empty when speech is off."""
+        if not self.player.speech_available:
+            return []
+        if self._renderer is None:
+            from routineplayer.speech.renderer import Renderer
+
+            self._renderer = Renderer(self.player.settings)
+        found = self._renderer.voices()
+        return sorted(
+            ((str(v["id"]), str(v.get("name") or v["id"])) for v in found), key=lambda v: v[1]
+        )
 
     def prepare_texts(self, texts: list[str]) -> None:
         """Render ``texts`` (in this order) in the background, replacing any render under way."""

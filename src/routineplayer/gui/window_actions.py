@@ -37,11 +37,17 @@ class WindowActions:
         self.safety = self._make(
             "&Safety notice", "When to see a doctor: the warning signs", "Shift+F1"
         )
+        self.voice_settings = self._make(
+            "&Voice and volume…", "Choose the voice, its speed and the volume", "Ctrl+,"
+        )
         self.keys = self._make("&Keys", "Every key the player understands", "F1", shortcut=False)
         self.quit = self._make("&Quit", "Close routineplayer", keys.Quit)
         # On the selected routine: enabled while a playable one is selected.
         self.for_selection = (self.duplicate, self.edit, self.export)
-        self.for_library = (self.new, self.import_, self.history, self.assessment, self.safety)
+        self.for_library = (
+            self.new, self.import_, self.history, self.assessment, self.safety,
+            self.voice_settings,
+        )  # fmt: skip
 
     def _make(
         self,
@@ -74,6 +80,8 @@ class WindowActions:
         routines.addAction(self.quit)
         journal = bar.addMenu("&Journal")
         journal.addActions([self.history, self.assessment])
+        settings = bar.addMenu("&Settings")
+        settings.addAction(self.voice_settings)
         help_menu = bar.addMenu("&Help")
         help_menu.addActions([self.keys, self.safety])
         # The "»" button Qt shows when the window is too narrow for every menu.

@@ -1,0 +1,99 @@
+"""Voice, speed and volume of the spoken cues, with a sample to hear the choice."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QPushButton,
+    QSlider,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from routineplayer.core.timeline import CueKind
+from routineplayer.gui.voice import Voice
+from routineplayer.speech.cache import VoiceSettings
+from routineplayer.speech.voice_settings_store import RATE_RANGE
+
+SAMPLE_TEXT = "This is how your cues will sound. Breathe in, and grow tall through your back."
+
+
+class VoiceSettingsDialog(QDialog):
+    """OK applies and keeps the settings; "Try it" applies them and speaks a sample."""
+
+    def __init__(self, voice: Voice, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.voice = voice
+        self.setWindowTitle("Voice and volume")
+        current = voice.player.settings
+
+        self.voice_box = QComboBox()
+        self.voice_box.setAccessibleName("Voice")
+        self.voice_box.addItem("Default voice", None)
+        for voice_id, name in voice.voices():
+            self.voice_box.addItem(name, voice_id)
+        index = self.voice_box.findData(current.voice)
+        self.voice_box.setCurrentIndex(max(index, 0))
+
+        self.rate = QSpinBox()
+        self.rate.setAccessibleName("Speed in words per minute")
+        self.rate.setRange(*RATE_RANGE)
+        self.rate.setSingleStep(10)
+        self.rate.setSuffix(" words a minute")
+        self.rate.setValue(current.rate)
+
+        self.volume = QSlider(Qt.Orientation.Horizontal)
+        self.volume.setAccessibleName("Volume")
+        self.volume.setRange(0, 100)
+        self.volume.setValue(round(current.volume * 100))
+
+        self.try_it = QPushButton("&Try it")
+        self.try_it.setAccessibleName("Hear a sample with these settings")
+        self.try_it.clicked.connect(self.play_sample)
+
+        self.note = QLabel(voice.status)  # why speech is off, if it is
+        self.note.setWordWrap(True)
+
+        form = QFormLayout()
+        form.addRow("&Voice", self.voice_box)
+        form.addRow("&Speed", self.rate)
+        form.addRow("V&olume", self.volume)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.addButton(self.try_it, QDialogButtonBox.ButtonRole.ActionRole)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.note)
+        layout.addWidget(buttons)
+        self._original = current
+
+    def chosen(self) -> VoiceSettings:
+        return VoiceSettings(
+            self.voice_box.currentData(), self.rate.value(), self.volume.value() / 100
+        )
+
+    def play_sample(self) -> None:
+        self.voice.apply_settings(self.chosen())
+        self.voice.prepare_texts([SAMPLE_TEXT])
+        player = self.voice.player
+        self.voice.when_ready(
+            [SAMPLE_TEXT], lambda: player.play(SAMPLE_TEXT, CueKind.ANNOUNCE.priority)
+        )
+
+    def accept(self) -> None:
+        self.voice.apply_settings(self.chosen())
+        super().accept()
+
+    def reject(self) -> None:
+        if self.voice.player.settings != self._original:  # "Try it" applied others
+            self.voice.apply_settings(self._original)
+        super().reject()

@@ -862,7 +862,7 @@ _parse_duration = functools.lru_cache(maxsize=1024)(parse_duration)
 
 def _is_duration(text: str) -> bool:
     try:
-        parse_duration(text)
+        _parse_duration(text)
     except DurationError:
         return False
     return True

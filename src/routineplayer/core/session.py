@@ -183,9 +183,6 @@ class Session:
         """A "yes" came once too often for this set: waiting for the user to move on."""
         return self._exhausted
 
-    def is_inserted(self, index: int) -> bool:
-        return self._inserted[index]
-
     def now(self) -> float:
         return self._clock()
 

@@ -123,10 +123,6 @@ class Segment:
     def end(self) -> float:
         return self.start + self.planned
 
-    @property
-    def is_open_ended(self) -> bool:
-        return self.duration is None
-
 
 @dataclass(frozen=True)
 class Timeline:

@@ -172,10 +172,6 @@ class CuePlayer(QObject):
         if self._current and not self._current.fading:
             self._mix.set_voice_gain(self._current.token, settings.volume)
 
-    def set_volume(self, volume: float) -> None:
-        s = self._settings
-        self.set_settings(VoiceSettings(s.voice, s.rate, max(0.0, min(1.0, volume))))
-
     # -- loading ---------------------------------------------------------------------------
 
     def _clip_for(self, text: str) -> array | None:

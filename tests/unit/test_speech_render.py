@@ -22,7 +22,7 @@ import pytest
 from routineplayer.core.library import Library
 from routineplayer.core.timeline import expand
 from routineplayer.speech.availability import LIBRARY_ENV, detect_engine
-from routineplayer.speech.cache import VoiceSettings
+from routineplayer.speech.cache import SpeechCache, VoiceSettings
 from routineplayer.speech.renderer import Renderer, RenderProgress
 from routineplayer.speech.wavtools import read_wav, trim_silence
 
@@ -256,3 +256,25 @@ def test_without_espeak_ng_speech_is_off_and_the_message_names_the_package(
     assert first["unavailable"] is True
     assert "apt-get install espeak-ng" in first["error"]
     assert worker.returncode == 1
+
+
+def test_close_does_not_wait_for_a_hung_worker(tmp_path: Path) -> None:
+    """Quitting while the worker hangs mid-render must not block until the render timeout
+    (two minutes here: a close() that waited for it would trip the test's own timeout)."""
+    engine = detect_engine()
+    renderer = Renderer(
+        engine=engine, cache=SpeechCache(engine.identity, tmp_path), render_timeout=120.0
+    )
+    renderer.render(["Warm up the worker."])
+    pid = renderer.worker_pid
+    assert pid is not None
+    os.kill(pid, signal.SIGSTOP)  # hung: the next render would wait for its timeout
+    rendering = threading.Thread(
+        target=renderer.render, args=(["This text never renders."],), daemon=True
+    )
+    rendering.start()
+    time.sleep(0.3)  # the render now waits on the stopped worker, holding the lock
+    renderer.close()
+    rendering.join(timeout=20)
+    assert not rendering.is_alive(), "the render gave up once the worker was killed"
+    assert renderer.worker_pid is None

@@ -154,6 +154,7 @@ class Renderer:
         self.start_timeout = start_timeout
         self._worker: _WorkerProcess | None = None
         self._lock = threading.Lock()
+        self._closing = False
 
     @property
     def worker_pid(self) -> int | None:
@@ -171,6 +172,13 @@ class Renderer:
             self._worker = None
 
     def close(self) -> None:
+        # A render may hold the lock for a whole batch, waiting on a hung worker for up to
+        # its timeout: kill the process first (safe from any thread), so that render fails
+        # at once and, seeing _closing, starts no new worker; then the lock comes free.
+        self._closing = True
+        worker = self._worker
+        if worker is not None and worker.process.poll() is None:
+            worker.process.kill()  # only the signal: its reader thread sees EOF and says so
         with self._lock:
             self._drop_worker()
 
@@ -235,6 +243,9 @@ class Renderer:
         }
         error = ""
         for _attempt in range(ATTEMPTS_PER_TEXT):
+            if self._closing:
+                error = "the app is closing"
+                break
             if report.restarts > MAX_RESTARTS_PER_BATCH:
                 error = "the speech worker keeps failing"
                 break

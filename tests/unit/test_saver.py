@@ -161,7 +161,7 @@ def test_a_routine_that_would_not_load_back_is_not_written(tmp_path: Path) -> No
 
 
 def test_a_save_removes_old_temp_files_left_by_killed_saves(tmp_path: Path) -> None:
-    from routineplayer.core import saver
+    from routineplayer.core import atomic_write as saver
 
     target = tmp_path / "mine.yaml"
     old = tmp_path / ".mine.yaml.abc123.tmp"

@@ -19,9 +19,8 @@ from __future__ import annotations
 
 import contextlib
 import csv
-import os
+import io
 import sqlite3
-import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, tzinfo
@@ -31,6 +30,7 @@ from types import TracebackType
 from typing import Any, Self
 
 from routineplayer.core import paths
+from routineplayer.core.atomic_write import write_atomic
 from routineplayer.core.journal_schema import SCHEMA_VERSION, migrate, user_version
 from routineplayer.core.pain import PainLocation, check_pain
 
@@ -674,19 +674,13 @@ class Journal:
         survive a double-click in Excel), a header row, RFC 4180 quoting and CRLF line ends.
         Written to a temporary file and renamed, so a failed export never leaves half a file.
         """
-        path = Path(path)
+        out = io.StringIO(newline="")
+        writer = csv.writer(out, quoting=csv.QUOTE_MINIMAL)
+        writer.writerow(CSV_COLUMNS)
         count = 0
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8-sig", newline="") as out:
-                writer = csv.writer(out, quoting=csv.QUOTE_MINIMAL)
-                writer.writerow(CSV_COLUMNS)
-                for cells in self._export_rows():
-                    writer.writerow(cells)
-                    count += 1
-            os.replace(tmp, path)
-        except BaseException:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(tmp)
-            raise
+        for cells in self._export_rows():
+            writer.writerow(cells)
+            count += 1
+        # Mode 0600: a pain journal is health data, for its owner's eyes.
+        write_atomic(Path(path), out.getvalue().encode("utf-8-sig"), mode=0o600)
         return count

@@ -7,18 +7,12 @@ it to disk and renames it over the old one (one atomic step on the same file sys
 
 from __future__ import annotations
 
-import glob
-import os
-import stat
-import sys
-import tempfile
-import time
-from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from routineplayer.core.atomic_write import write_atomic
 from routineplayer.core.durations import format_duration
 from routineplayer.core.loader import DEFAULT_SIDES, load_routine_text
 from routineplayer.core.model import DEFAULT_LEAD_IN, Check, Routine, Step, StepKind
@@ -154,49 +148,3 @@ def save_routine(routine: Routine, path: str | Path) -> None:
     if load_routine_text(text, str(path)) != routine:
         raise ValueError(f"saving {routine.title!r} would not load back the same routine")
     write_atomic(Path(path), text.encode("utf-8"))
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Replace ``path`` with ``data`` so that a crash leaves the old file or the new one."""
-    try:
-        mode = stat.S_IMODE(path.stat().st_mode)
-    except FileNotFoundError:
-        mode = 0o644
-    fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.chmod(tmp_name, mode)
-        os.replace(tmp_name, path)
-    except BaseException:
-        with suppress(FileNotFoundError):
-            os.unlink(tmp_name)
-        raise
-    _fsync_dir(path.parent)
-    _remove_stale_temps(path)
-
-
-STALE_TEMP_SECONDS = 600.0
-
-
-def _remove_stale_temps(path: Path) -> None:
-    """Temp files of earlier writes to ``path`` that were killed mid-write (a SIGKILL runs
-    no cleanup). Only old ones go, so a concurrent writer's file is never touched."""
-    cutoff = time.time() - STALE_TEMP_SECONDS
-    for tmp in path.parent.glob(f".{glob.escape(path.name)}.*.tmp"):
-        with suppress(OSError):
-            if tmp.stat().st_mtime < cutoff:
-                tmp.unlink()
-
-
-def _fsync_dir(directory: Path) -> None:
-    """Make the rename itself durable (POSIX; Windows has no directory handles to sync)."""
-    if sys.platform == "win32":
-        return
-    fd = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

@@ -9,8 +9,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from routineplayer.core.atomic_write import write_atomic
 from routineplayer.core.paths import settings_path
-from routineplayer.core.saver import write_atomic
 from routineplayer.speech.cache import VoiceSettings
 
 RATE_RANGE = (80, 300)  # words per minute that stay intelligible with espeak-ng

@@ -7,14 +7,15 @@ conversion. Other inputs (stereo, 8/24/32-bit, AIFF from macOS's nsss) are conve
 
 from __future__ import annotations
 
-import os
+import io
 import struct
 import sys
-import tempfile
 import wave
 from array import array
 from dataclasses import dataclass
 from pathlib import Path
+
+from routineplayer.core.atomic_write import write_atomic
 
 CUE_RATE = 22050  # espeak-ng's rate: chimes are made at it, playback and tracks run at it
 SILENCE_THRESHOLD = 300  # |sample| at or below this counts as silence (about -40 dBFS)
@@ -135,24 +136,20 @@ def read_audio(path: Path) -> Pcm:
 
 
 def write_wav_atomic(path: Path, pcm: Pcm) -> None:
-    """Write a mono 16-bit WAV so that ``path`` is either complete or absent, never partial."""
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f, wave.open(f, "wb") as w:
-            w.setnchannels(1)
-            w.setsampwidth(2)
-            w.setframerate(pcm.rate)
-            samples = pcm.samples
-            if sys.byteorder == "big":  # WAV is little-endian
-                samples = array("h", samples)
-                samples.byteswap()
-            w.writeframes(samples.tobytes())
-        os.chmod(tmp, 0o644)  # mkstemp makes it 0600; cached and shipped sounds are not secret
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    """Write a mono 16-bit WAV so that ``path`` is either complete or absent, never partial.
+
+    Not fsynced: these are cache files and tracks that can be made again."""
+    buffer = io.BytesIO()
+    with wave.open(buffer, "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(pcm.rate)
+        samples = pcm.samples
+        if sys.byteorder == "big":  # WAV is little-endian
+            samples = array("h", samples)
+            samples.byteswap()
+        w.writeframes(samples.tobytes())
+    write_atomic(Path(path), buffer.getvalue(), mode=0o644, durable=False)
 
 
 def load_clip(path: Path, rate: int) -> array:

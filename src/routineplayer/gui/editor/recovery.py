@@ -21,8 +21,8 @@ from PySide6.QtCore import QObject, QTimer
 from PySide6.QtGui import QUndoStack
 
 from routineplayer.core import paths
+from routineplayer.core.atomic_write import write_atomic
 from routineplayer.core.model import Breathing, Check, Cue, Routine, Step, StepKind
-from routineplayer.core.saver import write_atomic
 
 INTERVAL_MS = 3000
 MARK = "routineplayer-recovery"

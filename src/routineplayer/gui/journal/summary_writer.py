@@ -13,8 +13,8 @@ from pathlib import Path
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF, QSize, QUrl
 from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPdfWriter, QTextDocument
 
+from routineplayer.core.atomic_write import write_atomic
 from routineplayer.core.journal import Journal
-from routineplayer.core.saver import write_atomic
 from routineplayer.gui.journal.history_charts import (
     chart_image,
     disconnect_chart,

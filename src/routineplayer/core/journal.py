@@ -434,10 +434,22 @@ class Journal:
                 "AND set_number = ? AND side IS ?",
                 (session_id, step_index, set_number, side),
             )
-            cursor = self._insert_set(
-                session_id, step_index, step_title, set_number, side, check_answer,
-                resets_taken, skipped,
-            )  # fmt: skip
+            cursor = self._write(
+                "INSERT INTO set_record (session_id, step_index, step_title, set_number, side, "
+                "check_answer, resets_taken, skipped, completed_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    session_id,
+                    step_index,
+                    step_title,
+                    set_number,
+                    side,
+                    None if check_answer is None else int(check_answer),
+                    resets_taken,
+                    int(skipped),
+                    self._now(),
+                ),
+            )
             self._write("COMMIT", ())
         except BaseException:
             with contextlib.suppress(sqlite3.Error):
@@ -445,34 +457,6 @@ class Journal:
             raise
         assert cursor.lastrowid is not None
         return cursor.lastrowid
-
-    def _insert_set(
-        self,
-        session_id: int,
-        step_index: int,
-        step_title: str,
-        set_number: int,
-        side: str | None,
-        check_answer: bool | None,
-        resets_taken: int,
-        skipped: bool,
-    ) -> sqlite3.Cursor:
-        return self._write(
-            "INSERT INTO set_record (session_id, step_index, step_title, set_number, side, "
-            "check_answer, resets_taken, skipped, completed_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                session_id,
-                step_index,
-                step_title,
-                set_number,
-                side,
-                None if check_answer is None else int(check_answer),
-                resets_taken,
-                int(skipped),
-                self._now(),
-            ),
-        )
 
     def finish_session(
         self,

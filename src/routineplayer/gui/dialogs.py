@@ -139,20 +139,30 @@ class SummaryDialog(QDialog):
         layout.addWidget(buttons)
 
 
-def confirm_stop_dialog(parent: QWidget | None) -> QDialog:
-    """Esc asks before stopping: Enter stops, a second Esc carries on."""
+def question_dialog(
+    parent: QWidget | None, title: str, text: str, detail: str, yes: str, no: str
+) -> QMessageBox:
+    """A two-button question: Enter means ``yes`` (accepted), Esc means ``no``."""
     box = QMessageBox(parent)
     box.setIcon(QMessageBox.Icon.Question)
-    box.setWindowTitle("Stop the routine?")
-    box.setText("Stop the routine?")
-    box.setInformativeText("Enter stops. Esc carries on.")
-    stop = box.addButton("Stop", QMessageBox.ButtonRole.AcceptRole)
-    carry_on = box.addButton("Carry on", QMessageBox.ButtonRole.RejectRole)
-    stop.setAccessibleName("Stop")
-    carry_on.setAccessibleName("Carry on")
-    box.setDefaultButton(stop)
-    box.setEscapeButton(carry_on)
+    box.setWindowTitle(title)
+    box.setText(text)
+    box.setInformativeText(detail)
+    accept = box.addButton(yes, QMessageBox.ButtonRole.AcceptRole)
+    reject = box.addButton(no, QMessageBox.ButtonRole.RejectRole)
+    accept.setAccessibleName(yes)
+    reject.setAccessibleName(no)
+    box.setDefaultButton(accept)
+    box.setEscapeButton(reject)
     return box
+
+
+def confirm_stop_dialog(parent: QWidget | None) -> QDialog:
+    """Esc asks before stopping: Enter stops, a second Esc carries on."""
+    return question_dialog(
+        parent, "Stop the routine?", "Stop the routine?", "Enter stops. Esc carries on.",
+        "Stop", "Carry on",
+    )  # fmt: skip
 
 
 def error_dialog(parent: QWidget | None, title: str, text: str) -> QDialog:

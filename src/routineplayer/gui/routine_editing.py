@@ -16,7 +16,7 @@ from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from routineplayer.core import paths
-from routineplayer.gui.dialogs import error_dialog
+from routineplayer.gui.dialogs import error_dialog, question_dialog
 from routineplayer.gui.library_view import RoutineCard
 
 if TYPE_CHECKING:
@@ -82,18 +82,14 @@ class RoutineEditing(QObject):
         return True
 
     def _offer_duplicate(self, card: RoutineCard) -> QMessageBox:
-        box = QMessageBox(self.window)
-        box.setIcon(QMessageBox.Icon.Question)
-        box.setWindowTitle("A built-in routine")
-        box.setText(f"“{card.title}” is built in, so it cannot be changed.")
-        box.setInformativeText("Duplicate it into My routines and change the copy?")
-        duplicate = box.addButton("Duplicate", QMessageBox.ButtonRole.AcceptRole)
-        cancel = box.addButton("Cancel", QMessageBox.ButtonRole.RejectRole)
-        duplicate.setAccessibleName("Duplicate")
-        cancel.setAccessibleName("Cancel")
-        box.setDefaultButton(duplicate)
-        box.setEscapeButton(cancel)
-        return box
+        return question_dialog(
+            self.window,
+            "A built-in routine",
+            f"“{card.title}” is built in, so it cannot be changed.",
+            "Duplicate it into My routines and change the copy?",
+            "Duplicate",
+            "Cancel",
+        )
 
     def import_file(self) -> Path | None:
         """Check a chosen routine file and copy it into My routines; the editor opens it."""

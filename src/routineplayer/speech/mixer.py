@@ -37,7 +37,7 @@ import time
 from array import array
 from dataclasses import dataclass
 
-from PySide6.QtCore import QMetaObject, QObject, QProcess, Qt, QThread, QTimer, Slot
+from PySide6.QtCore import QIODevice, QMetaObject, QObject, QProcess, Qt, QThread, QTimer, Slot
 from PySide6.QtMultimedia import QAudioFormat, QAudioSink, QMediaDevices, QtAudio
 
 from routineplayer.speech.wavtools import CUE_RATE
@@ -52,7 +52,7 @@ PROBE_S = 1.0  # while lost: how often to ask the server whether Qt has reconnec
 
 @dataclass
 class _Source:
-    samples: array  # mono int16 at RATE
+    samples: array[int]  # mono int16 at RATE
     gain: float
     owner: int = 0  # the player that started it: a player clears only its own sounds
     pos: int = 0
@@ -60,7 +60,7 @@ class _Source:
     fade_len: int = 0
     token: int = 0
 
-    def take(self, n: int) -> array:
+    def take(self, n: int) -> array[int]:
         """The next ``n`` samples (fewer at the end), with gain and any fade applied."""
         start, end = self.pos, min(len(self.samples), self.pos + n)
         if self.fade_end is not None:
@@ -98,7 +98,7 @@ class Mix:
         self._chimes: list[_Source] = []
         self._tokens = itertools.count(1)
 
-    def start_voice(self, samples: array, gain: float, owner: int = 0) -> int:
+    def start_voice(self, samples: array[int], gain: float, owner: int = 0) -> int:
         """Replace the voice with ``samples``; returns its token."""
         with self._lock:
             token = next(self._tokens)
@@ -128,7 +128,7 @@ class Mix:
             if self._voice_with(token) is not None:
                 self._voice = None
 
-    def add_chime(self, samples: array, gain: float, owner: int = 0) -> None:
+    def add_chime(self, samples: array[int], gain: float, owner: int = 0) -> None:
         with self._lock:
             self._chimes.append(_Source(samples, gain, owner))
 
@@ -149,7 +149,7 @@ class Mix:
     def active(self) -> bool:
         return self._voice is not None or bool(self._chimes)
 
-    def pull(self, n: int) -> array | None:
+    def pull(self, n: int) -> array[int] | None:
         """Up to ``n`` mixed samples; None when nothing is playing (write nothing then)."""
         with self._lock:
             parts = []
@@ -188,7 +188,7 @@ class _Feeder(QObject):
         super().__init__()
         self.mix = mix
         self._sink: QAudioSink | None = None
-        self._io = None
+        self._io: QIODevice | None = None
         self._device_id = b""
         self._last_try = -RETRY_S
         self._rebuild = threading.Event()

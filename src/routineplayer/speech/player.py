@@ -92,8 +92,8 @@ class CuePlayer(QObject):
             self._cache = SpeechCache(self._engine.identity)
         self.timing = timing or VoiceTiming()
         self._clock = clock
-        self._clips: dict[str, array] = {}  # cue text -> its rendered voice
-        self._chimes: dict[str, array] = {}
+        self._clips: dict[str, array[int]] = {}  # cue text -> its rendered voice
+        self._chimes: dict[str, array[int]] = {}
         self._current: _Voice | None = None
         self._queue: list[_Request] = []
         self._reported: set[str] = set()
@@ -174,7 +174,7 @@ class CuePlayer(QObject):
 
     # -- loading ---------------------------------------------------------------------------
 
-    def _clip_for(self, text: str) -> array | None:
+    def _clip_for(self, text: str) -> array[int] | None:
         clip = self._clips.get(text)
         if clip is not None:
             return clip

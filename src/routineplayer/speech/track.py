@@ -100,7 +100,7 @@ class _Placed:
     text: str
     priority: int
     start: int  # sample index
-    samples: array
+    samples: array[int]
     requested: float
 
     @property
@@ -114,7 +114,7 @@ class _VoiceTrack:
     def __init__(self, timing: VoiceTiming) -> None:
         self.timing = timing
         self.placed: list[_Placed] = []
-        self.queue: list[tuple[float, int, str, array]] = []  # requested, priority, text, clip
+        self.queue: list[tuple[float, int, str, array[int]]] = []  # requested, priority, text, clip
         self.dropped: list[str] = []
 
     def _current(self) -> _Placed | None:
@@ -134,7 +134,7 @@ class _VoiceTrack:
                 continue
             self.placed.append(_Placed(text, priority, round(start * RATE), clip, requested))
 
-    def request(self, at: float, priority: int, text: str, clip: array) -> None:
+    def request(self, at: float, priority: int, text: str, clip: array[int]) -> None:
         self._run_queue(at)
         current = self._current()
         end = current.end / RATE if current else None
@@ -179,21 +179,21 @@ def render_track(
             renderer.close()
     report.speech_off = render.unavailable
 
-    clips: dict[str, array] = {}
+    clips: dict[str, array[int]] = {}
     for text in dict.fromkeys([*timeline.cue_texts(), timeline.closing_text]):
         path = renderer.cache.lookup(text, renderer.settings) if not render.unavailable else None
         if path is not None:
             clips[text] = load_clip(path, RATE)
     spoken = {text: len(clip) / RATE for text, clip in clips.items()}
-    chimes: dict[str, array] = {}
+    chimes: dict[str, array[int]] = {}
 
-    def chime(name: str) -> array:
+    def chime(name: str) -> array[int]:
         if name not in chimes:
             chimes[name] = load_clip(chime_path(name), RATE)
         return chimes[name]
 
     voices = _VoiceTrack(timing or VoiceTiming())
-    chime_at: list[tuple[float, array]] = []
+    chime_at: list[tuple[float, array[int]]] = []
     for item in track_cues(timeline, default_tempo, spoken):
         cue = item.cue
         if cue.chime:

@@ -14,6 +14,7 @@ import wave
 from array import array
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 from routineplayer.core.atomic_write import write_atomic
 
@@ -26,7 +27,7 @@ KEEP_TAIL_SECONDS = 0.08  # trailing silence kept after trimming, so the last wo
 class Pcm:
     """Mono 16-bit samples at ``rate`` Hz."""
 
-    samples: array
+    samples: array[int]
     rate: int
 
     @property
@@ -41,7 +42,7 @@ class AudioFormatError(ValueError):
     """A file that is neither a PCM WAV nor a PCM AIFF/AIFF-C."""
 
 
-def _to_mono16(raw: bytes, channels: int, width: int, big_endian: bool) -> array:
+def _to_mono16(raw: bytes, channels: int, width: int, big_endian: bool) -> array[int]:
     """Interleaved integer PCM of any common width -> mono signed 16-bit (native order)."""
     if width == 1:  # 8-bit WAV is unsigned
         wide = array("h", ((b - 128) << 8 for b in raw))
@@ -51,7 +52,7 @@ def _to_mono16(raw: bytes, channels: int, width: int, big_endian: bool) -> array
         if big_endian != (sys.byteorder == "big"):
             wide.byteswap()
     elif width in (3, 4):
-        order = "big" if big_endian else "little"
+        order: Literal["little", "big"] = "big" if big_endian else "little"
         shift = (width - 2) * 8
         wide = array(
             "h",
@@ -82,6 +83,8 @@ def read_wav(path: Path) -> Pcm:
 
 def _extended_to_float(data: bytes) -> float:
     """AIFF stores its sample rate as an 80-bit IEEE 754 extended float."""
+    exponent: int
+    mantissa: int
     exponent, mantissa = struct.unpack(">HQ", data)
     sign = -1.0 if exponent & 0x8000 else 1.0
     exponent &= 0x7FFF
@@ -152,7 +155,7 @@ def write_wav_atomic(path: Path, pcm: Pcm) -> None:
     write_atomic(Path(path), buffer.getvalue(), mode=0o644, durable=False)
 
 
-def load_clip(path: Path, rate: int) -> array:
+def load_clip(path: Path, rate: int) -> array[int]:
     """A WAV (or macOS's AIFF) as mono int16 samples at ``rate``."""
     return resample(read_audio(path), rate).samples
 
@@ -188,7 +191,7 @@ def resample(pcm: Pcm, rate: int) -> Pcm:
     return Pcm(out, rate)
 
 
-def mix_into(track: array, start: int, clip: array) -> None:
+def mix_into(track: array[int], start: int, clip: array[int]) -> None:
     """Add ``clip`` into ``track`` from sample ``start``, clipping to 16 bits."""
     end = min(len(track), start + len(clip))
     if end <= start:

@@ -68,7 +68,10 @@ class CueTable(QWidget):
 
     def _on_cell_changed(self, row: int, column: int) -> None:
         cues = list(self._cues)
-        text = self.table.item(row, column).text()
+        item = self.table.item(row, column)
+        if item is None:  # cellChanged comes from an item's change: there always is one
+            return
+        text = item.text()
         if column == 0:
             try:
                 cues[row] = Cue(parse_duration(text), cues[row].say)

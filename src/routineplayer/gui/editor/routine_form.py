@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QFormLayout, QVBoxLayout, QWidget
 from routineplayer.core.model import Routine
 from routineplayer.gui.editor.fields import DurationInput, FieldRow, LinesInput, TextInput
 
-FIELDS: tuple[tuple[str, str, type[QWidget], str], ...] = (
+FIELDS: tuple[tuple[str, str, type[TextInput | DurationInput], str], ...] = (
     ("summary", "Summary", TextInput, "What the routine is for, in a sentence or two"),
     ("position", "Position", TextInput, "How to lie, sit or stand at the start"),
     ("equipment", "Equipment", LinesInput, "One item per line"),
@@ -31,12 +31,12 @@ class RoutineForm(QWidget):
         self.rows: dict[str, FieldRow] = {}
         form = QFormLayout()
         for name, label, kind, placeholder in FIELDS:
-            widget = kind(placeholder)  # type: ignore[call-arg]
+            widget = kind(placeholder)
             widget.setAccessibleName(label)
             row = FieldRow(widget)
             self.rows[name] = row
             form.addRow(label, row)
-            widget.edited.connect(lambda value, n=name: self._edit(n, value))  # type: ignore[attr-defined]
+            widget.edited.connect(lambda value, n=name: self._edit(n, value))
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addStretch()

@@ -76,7 +76,8 @@ class StepForm(QWidget):
         self._add(self.form, "title", "Title", LineInput("What the exercise is called"))
         say = TextInput("Said as the step begins", lines=4)
         self._add(self.form, "say", "Spoken instruction", say)
-        self._add(self.form, "duration", "Duration", DurationInput())
+        self._duration = DurationInput()  # kept typed: show_step sets its ``optional``
+        self._add(self.form, "duration", "Duration", self._duration)
         self._add(self.form, "reps", "Repetitions", CountInput(1))
         self._add(
             self.form,
@@ -177,7 +178,7 @@ class StepForm(QWidget):
                 check=step.check or Check(),
                 breathing=step.breathing or DEFAULT_BREATHING,
             )
-            self.rows["duration"].input.optional = step.kind is StepKind.BREATHING
+            self._duration.optional = step.kind is StepKind.BREATHING
             for path, row in self.rows.items():
                 setter = getattr(row.input, "set_value", None)
                 if setter is not None:
@@ -198,7 +199,9 @@ class StepForm(QWidget):
             self.form.setRowVisible(row, top in visible)
         self.form.setRowVisible(self.breathing, "breathing" in visible)
         self.form.setRowVisible(self.check, "check" in visible)
-        self.form.labelForField(self.rows["duration"]).setText(DURATION_LABELS.get(kind, ""))
+        label = self.form.labelForField(self.rows["duration"])
+        if isinstance(label, QLabel):  # addRow(str, widget) made it: always a QLabel
+            label.setText(DURATION_LABELS.get(kind, ""))
 
     def set_problems(self, problems: Mapping[str, str], general: Iterable[str] = ()) -> None:
         """The loader's messages for this step, keyed by field path ("" = the whole step)."""

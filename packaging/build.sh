@@ -22,9 +22,10 @@ case "${1:-}" in
     *) echo "usage: $0 [--clean]" >&2; exit 2 ;;
 esac
 
+# PyInstaller comes from requirements-lock.txt with everything else (scripts/bootstrap.sh).
 if [[ ! -x $BIN/pyinstaller ]]; then
-    say "installing PyInstaller (the project's 'package' extra) into .venv"
-    "$BIN/python" -m pip install --disable-pip-version-check --quiet -e '.[package]'
+    say "$BIN/pyinstaller is missing: run make setup (it installs .venv from the lock)"
+    exit 1
 fi
 
 if [[ ${#clean[@]} -gt 0 ]]; then

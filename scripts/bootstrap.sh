@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Set up everything `make run` and `make test` need, on Debian 12 with only python3:
 #   1. the Debian packages (installed when run as root; otherwise the one apt line is printed),
-#   2. .venv with the project installed editable, with its test and dev extras.
+#   2. .venv with exactly the Python packages requirements-lock.txt names (hashes checked),
+#      then the project itself, editable.
 # Idempotent: the second run only checks (dpkg-query and a stamp file) and takes well under a
 # second. Run it directly or through make; PYTHON=python3.12 picks another interpreter.
 set -euo pipefail
@@ -10,11 +11,13 @@ cd "$(dirname "$0")/.."
 PYTHON=${PYTHON:-python3}
 VENV=.venv
 STAMP=.stamp-venv # holds a hash of what the venv was installed from; see .gitignore
+LOCK=requirements-lock.txt # every Python package, pinned with hashes: `make lock` writes it
 
 # What the program, its tests and its tools need from the system:
 #   speech: espeak-ng (the voice pyttsx3 drives through libespeak-ng1);
 #   audio tests: pulseaudio + null sink, pactl/parec/paplay, sox to measure, alsa-utils;
 #   GUI tests and screenshots: xvfb, xauth, xdotool, imagemagick;
+#   keep-awake tests: dbus-daemon (a private session bus);
 #   packaging: desktop-file-utils, appstream (checks), binutils (PyInstaller runs objdump
 #   and strip), librsvg2-bin (packaging/render-icons.sh);
 #   Qt 6 wheels: the xcb/wayland/EGL/GL/font/dbus/pulse libraries their platform and
@@ -27,7 +30,7 @@ DEBIAN_PACKAGES=(
     pulseaudio pulseaudio-utils alsa-utils libasound2-plugins sox libsox-fmt-all
     xvfb xauth xdotool imagemagick
     desktop-file-utils appstream binutils librsvg2-bin
-    fonts-dejavu-core
+    fonts-dejavu-core dbus-daemon
     libegl1 libgl1 libdrm2 libfontconfig1 libfreetype6 libdbus-1-3 libpulse0 libglib2.0-0
     libzstd1 libx11-6 libx11-xcb1 libxext6 libxrandr2 libxkbcommon0 libxkbcommon-x11-0
     libxcb1 libxcb-cursor0 libxcb-glx0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1
@@ -75,20 +78,25 @@ install_venv() {
     # the others wait for it and then find the stamp up to date.
     exec 9>"$STAMP.lock"
     flock 9
-    # A venv whose interpreter has gone (e.g. the python it was made from was removed) is
-    # rebuilt rather than patched.
-    if ! "$VENV/bin/python" -c '' 2>/dev/null; then
-        say "creating $VENV with $PYTHON"
-        rm -rf "$VENV" "$STAMP"
-        "$PYTHON" -m venv "$VENV"
-    fi
     local want
-    want="$(sha256sum pyproject.toml | cut -d' ' -f1) $("$VENV/bin/python" -c 'import sys; print(sys.version.split()[0])')"
-    if [[ -f $STAMP && $(<"$STAMP") == "$want" ]]; then
+    want="$(cat pyproject.toml "$LOCK" | sha256sum | cut -d' ' -f1) $("$PYTHON" -c 'import sys; print(sys.version.split()[0])')"
+    # A venv whose interpreter still runs and whose stamp matches is what the lock says.
+    if "$VENV/bin/python" -c '' 2>/dev/null && [[ -f $STAMP && $(<"$STAMP") == "$want" ]]; then
         return 0
     fi
-    say "installing the project and its test/dev tools into $VENV (pyproject.toml changed)"
-    "$VENV/bin/python" -m pip install --disable-pip-version-check -e '.[test,dev]'
+    # Anything else is rebuilt from nothing rather than patched: a venv upgraded in place
+    # keeps packages the lock has dropped, and then differs from a fresh machine's.
+    say "creating $VENV with $PYTHON from $LOCK (pyproject.toml or the lock changed)"
+    rm -rf "$VENV" "$STAMP"
+    "$PYTHON" -m venv "$VENV"
+    # --require-hashes: every package pinned and checked; --no-deps: nothing the lock lacks.
+    "$VENV/bin/python" -m pip install --disable-pip-version-check --no-input \
+        --require-hashes --no-deps -r "$LOCK"
+    # The project itself, built by the locked hatchling rather than an unpinned one that
+    # pip would fetch into an isolated build environment.
+    "$VENV/bin/python" -m pip install --disable-pip-version-check --no-input \
+        --no-deps --no-build-isolation -e .
+    "$VENV/bin/python" -m pip check
     printf '%s\n' "$want" >"$STAMP"
 }
 

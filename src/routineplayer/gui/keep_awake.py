@@ -50,12 +50,18 @@ class KeepAwake:
             self.status = f"cannot keep the screen awake: {exc}"
             log.warning(self.status)
             return
-        self._mode = mode
         if mode.active:
+            self._mode = mode
             self.status = f"screen kept awake ({mode.active_method})"
-        else:
-            self.status = "cannot keep the screen awake on this system"
-            log.info("%s: %s", self.status, mode.result)
+            return
+        self.status = "cannot keep the screen awake on this system"
+        log.info("%s: %s", self.status, mode.result)
+        # wakepy closes its D-Bus connections only when an active method is left, so a
+        # refused Inhibit would leak one socket per routine started: close them here.
+        mode.__exit__(None, None, None)
+        adapter = getattr(mode, "_dbus_adapter_instance", None)
+        if adapter is not None:
+            adapter.close_connections()
 
     def _exit(self) -> None:
         mode, self._mode = self._mode, None

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import errno
 import itertools
 import json
+import os
 import re
 import subprocess
 import sys
@@ -65,7 +67,7 @@ def test_validate_mixes_good_bad_and_missing_files(
     assert err.splitlines() == [
         f"{BROKEN / 'wrong-type.yaml'}:5:11: steps[0].reps: expected a whole number from 1 to "
         "1000, got 'eight'",
-        f"{missing}:1:1: cannot read the file: No such file or directory",
+        f"{missing}:1:1: cannot read the file: {os.strerror(errno.ENOENT)}",
         "2 problems in 2 of 3 files",
     ]
 

@@ -227,7 +227,8 @@ def test_a_text_that_cannot_be_rendered_is_reported_once_and_the_rest_go_on() ->
 
 def test_installed_voices_are_listed(renderer: Renderer) -> None:
     voices = renderer.voices()
-    assert any(v["id"] == "gmw/en" for v in voices)
+    # espeak-ng names its voices as it likes (gmw/en today): ask for English, not an id.
+    assert any(lang.startswith("en") for v in voices for lang in v["languages"])
     assert all({"id", "name", "languages"} <= set(v) for v in voices)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from routineplayer.core.paths import settings_path
 from routineplayer.speech.cache import VoiceSettings
 from routineplayer.speech.voice_settings_store import (
@@ -16,7 +18,7 @@ def test_saved_settings_load_back_and_other_settings_are_kept() -> None:
     chosen = VoiceSettings("gmw/en-GB-x-rp", 140, 0.6)
     save_voice_settings(chosen)
     assert load_voice_settings() == chosen
-    assert '"other": 1' in settings_path().read_text(encoding="utf-8")
+    assert json.loads(settings_path().read_text(encoding="utf-8"))["other"] == 1
 
 
 def test_no_file_or_a_broken_one_gives_the_defaults() -> None:

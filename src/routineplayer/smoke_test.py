@@ -89,8 +89,7 @@ def render_one_cue(text: str, cache_dir: Path) -> str:
     if report.unavailable:
         raise SmokeTestFailure(f"speech is unavailable: {report.unavailable}")
     if report.failed or report.rendered != 1:
-        reason = report.failed.get(text, "no file was rendered")
-        raise SmokeTestFailure(f"rendering a cue failed: {reason}")
+        raise SmokeTestFailure(f"rendering a cue failed: {report.explain()}")
     wav = renderer.cache.path(text, renderer.settings)
     try:
         seconds = read_audio(wav).seconds

@@ -21,7 +21,7 @@ def render(texts: list[str]) -> None:
         if not renderer.engine.available:
             pytest.fail(renderer.engine.reason, pytrace=False)
         report = renderer.render(texts)
-        assert report.failed == {}
+        assert report.failed == {}, report.explain()
     finally:
         renderer.close()
 

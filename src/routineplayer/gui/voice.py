@@ -124,7 +124,7 @@ class Voice(QObject):
             log.exception("rendering speech failed")
             return
         if result.failed and not cancel.is_set():  # cancelled: the worker was stopped on purpose
-            log.warning("%d cues could not be rendered", len(result.failed))
+            log.warning("%s", result.explain())
 
     def _on_rendered(self, text: str, ok: bool, done: int, total: int) -> None:
         if ok and self._player is not None:

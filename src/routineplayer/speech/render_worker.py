@@ -9,7 +9,8 @@ cannot.
 Messages (one JSON object per line):
   worker -> parent, first:  {"hello": true, "driver": ..., "voices": [...]}  or  {"error": ...}
   parent -> worker:         {"op": "render", "text": ..., "voice": ..., "rate": ..., "out": ...}
-  worker -> parent:         {"ok": true, "seconds": ...}  or  {"ok": false, "error": ...}
+  worker -> parent:         {"ok": true, "seconds": ...}
+                        or  {"ok": false, "error": ..., "kind": "engine" | "refused" | "io"}
   parent -> worker:         {"op": "voices"}  ->  {"ok": true, "voices": [...]}
 """
 
@@ -33,6 +34,10 @@ from routineplayer.speech.wavtools import (
 )
 
 SYNTH_TIMEOUT_S = 30.0  # the parent's own timeout (renderer.py) is shorter and wins
+
+
+class EngineFault(RuntimeError):
+    """The engine ran but gave no usable audio: its fault, not the text's."""
 
 
 class _Engine:
@@ -99,14 +104,14 @@ class _Engine:
             self.engine.save_to_file(text, str(raw))
             self.engine.runAndWait()
             if not self._finished.wait(SYNTH_TIMEOUT_S):
-                raise RuntimeError("the speech engine did not finish")
+                raise EngineFault("the speech engine did not finish")
             self._wait_idle()
             if not raw.is_file() or raw.stat().st_size == 0:
-                raise RuntimeError("the speech engine wrote no audio")
+                raise EngineFault("the speech engine wrote no audio")
             # nsss writes AIFF whatever the name says; espeak and sapi5 write WAV.
             pcm = trim_silence(read_audio(raw))
             if not pcm.samples:
-                raise RuntimeError("the speech engine produced only silence")
+                raise EngineFault("the speech engine produced only silence")
             write_wav_atomic(out, pcm)
             return pcm.seconds
         finally:
@@ -150,8 +155,12 @@ def serve(requests: TextIO, replies: TextIO) -> int:
                     Path(request["out"]),
                 )
                 _send(replies, {"ok": True, "seconds": seconds})
-            except (OSError, RuntimeError, ValueError, AudioFormatError) as exc:
-                _send(replies, {"ok": False, "error": str(exc)})
+            except (EngineFault, AudioFormatError) as exc:  # before ValueError, its base
+                _send(replies, {"ok": False, "error": str(exc), "kind": "engine"})
+            except ValueError as exc:  # the request itself: an unknown voice
+                _send(replies, {"ok": False, "error": str(exc), "kind": "refused"})
+            except (OSError, RuntimeError) as exc:
+                _send(replies, {"ok": False, "error": str(exc), "kind": "io"})
         elif op == "voices":
             _send(replies, {"ok": True, "voices": engine.voices})
         else:

@@ -7,7 +7,10 @@ the cache are not sent at all: a warm cache starts no process.
 
 A worker that dies or does not answer within the timeout is killed and a new one started;
 the text is tried once more, and if it fails again it is reported (once) and skipped, so
-the player falls back to a chime for it.
+the player falls back to a chime for it. An engine that answers with no usable audio is
+treated the same way (a fresh engine, one more try): espeak-ng now and then returns silence
+for a text it renders fine the next time. Every failure is kept with its kind
+(``FailureKind``), so a report, a log line or a failing test says whose fault it was.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from enum import Enum
 from typing import Any
 
 from routineplayer.speech.availability import SpeechEngine, detect_engine
@@ -121,16 +125,43 @@ class RenderProgress:
     from_cache: bool
 
 
+class FailureKind(Enum):
+    """Whose fault a text that was not rendered is: what a reader needs to act on it."""
+
+    UNAVAILABLE = "no speech engine on this system"
+    ENGINE = "speech engine fault: it ran and gave no usable audio, twice"
+    WORKER = "speech worker failure: it died, hung or kept failing"
+    REFUSED = "refused by the engine: the request itself (e.g. an unknown voice)"
+    IO = "could not write the cache file"
+    CLOSING = "not attempted: the app is closing"
+
+
+# The worker's "kind" in a refusal (render_worker.py) -> ours.
+_WORKER_KINDS = {"engine": FailureKind.ENGINE, "refused": FailureKind.REFUSED, "io": FailureKind.IO}
+
+
 @dataclass
 class RenderReport:
     total: int = 0
     rendered: int = 0
     cached: int = 0
     failed: dict[str, str] = field(default_factory=dict)  # text -> reason
+    kinds: dict[str, FailureKind] = field(default_factory=dict)  # text -> whose fault
     restarts: int = 0
     seconds: float = 0.0
     unavailable: str = ""  # set when no text could be rendered because speech is off
     cancelled: bool = False
+
+    def explain(self) -> str:
+        """The failures grouped by kind, one line each: for logs and failing tests."""
+        if not self.failed:
+            return f"all {self.total} texts rendered"
+        lines = [f"{len(self.failed)} of {self.total} texts not rendered:"]
+        for kind in FailureKind:
+            texts = [t for t in self.failed if self.kinds.get(t, FailureKind.WORKER) is kind]
+            for text in texts:
+                lines.append(f"  [{kind.value}] {text!r}: {self.failed[text]}")
+        return "\n".join(lines)
 
 
 ProgressCallback = Callable[[RenderProgress], None]
@@ -241,22 +272,23 @@ class Renderer:
             "rate": rate,
             "out": str(self.cache.path(text, self.settings)),
         }
-        error = ""
-        for _attempt in range(ATTEMPTS_PER_TEXT):
+        error, kind = "", FailureKind.WORKER
+        for attempt in range(1, ATTEMPTS_PER_TEXT + 1):
             if self._closing:
-                error = "the app is closing"
+                error, kind = "the app is closing", FailureKind.CLOSING
                 break
             if report.restarts > MAX_RESTARTS_PER_BATCH:
-                error = "the speech worker keeps failing"
+                error, kind = "the speech worker keeps failing", FailureKind.WORKER
                 break
             try:
                 reply = self._ensure_worker().ask(request, self.render_timeout)
             except SpeechUnavailable as exc:
                 report.unavailable = str(exc)
                 report.failed[text] = str(exc)
+                report.kinds[text] = FailureKind.UNAVAILABLE
                 return False
             except WorkerFailed as exc:
-                error = str(exc)
+                error, kind = str(exc), FailureKind.WORKER
                 self._drop_worker()
                 report.restarts += 1
                 continue
@@ -264,6 +296,11 @@ class Renderer:
                 report.rendered += 1
                 return True
             error = str(reply.get("error", "unknown error"))
-            break  # the engine answered and refused: trying again would refuse again
+            kind = _WORKER_KINDS.get(str(reply.get("kind")), FailureKind.WORKER)
+            if kind is not FailureKind.ENGINE or attempt == ATTEMPTS_PER_TEXT:
+                break  # refused, or the disk: trying again would fail again
+            self._drop_worker()  # an engine that gave silence once gets a fresh start
+            report.restarts += 1
         report.failed[text] = error
+        report.kinds[text] = kind
         return False

@@ -23,7 +23,7 @@ from routineplayer.core.library import Library
 from routineplayer.core.timeline import expand
 from routineplayer.speech.availability import LIBRARY_ENV, detect_engine
 from routineplayer.speech.cache import SpeechCache, VoiceSettings
-from routineplayer.speech.renderer import Renderer, RenderProgress
+from routineplayer.speech.renderer import FailureKind, Renderer, RenderProgress
 from routineplayer.speech.wavtools import read_wav, trim_silence
 
 pytestmark = pytest.mark.speech
@@ -73,7 +73,7 @@ def assert_plausible_speech(path: Path, text: str, rate_wpm: int) -> None:
 def test_sample_sentences_render_to_plausible_wavs(renderer: Renderer) -> None:
     seen: list[RenderProgress] = []
     report = renderer.render(SAMPLES, seen.append)
-    assert report.failed == {}
+    assert report.failed == {}, report.explain()
     assert report.rendered == len(SAMPLES)
     assert [p.text for p in seen] == SAMPLES  # rendered in the order given
     assert [p.done for p in seen] == list(range(1, len(SAMPLES) + 1))
@@ -92,7 +92,8 @@ def test_rendered_cues_are_whole_like_espeak_ng_itself(
     command line, which writes the whole utterance, at the same voice and rate."""
     espeak = require_command("espeak-ng", "espeak-ng")
     texts = SAMPLES[:8] * 2  # twice: the second round must not depend on the first
-    renderer.render(texts)
+    report = renderer.render(texts)
+    assert report.failed == {}, report.explain()
     for i, text in enumerate(SAMPLES[:8]):
         reference = tmp_path / f"ref{i}.wav"
         subprocess.run(
@@ -119,7 +120,7 @@ def test_changing_voice_and_rate_between_texts_never_cuts_or_empties_a_cue(
     for i, text in enumerate(texts * 2):
         renderer.settings = variants[i % len(variants)]
         report = renderer.render([text])
-        assert report.failed == {}
+        assert report.failed == {}, report.explain()
         path = renderer.cache.lookup(text, renderer.settings)
         assert path is not None
         lengths.setdefault((text, renderer.settings), read_wav(path).seconds)
@@ -136,7 +137,7 @@ def test_every_cue_of_every_builtin_routine_renders(renderer: Renderer) -> None:
         timeline = expand(library.resolve(name), library.resolve)
         texts.extend(timeline.cue_texts())
     report = renderer.render(texts)
-    assert report.failed == {}
+    assert report.failed == {}, report.explain()
     assert report.rendered + report.cached == report.total == len(set(texts))
     for text in set(texts):
         path = renderer.cache.lookup(text, renderer.settings)
@@ -145,7 +146,8 @@ def test_every_cue_of_every_builtin_routine_renders(renderer: Renderer) -> None:
 
 
 def test_warm_cache_renders_nothing_and_starts_no_process(renderer: Renderer) -> None:
-    renderer.render(SAMPLES[:4])
+    first = renderer.render(SAMPLES[:4])
+    assert first.failed == {}, first.explain()
     renderer.close()
     again = Renderer(renderer.settings)
     report = again.render(SAMPLES[:4])
@@ -154,10 +156,12 @@ def test_warm_cache_renders_nothing_and_starts_no_process(renderer: Renderer) ->
 
 
 def test_other_voice_or_rate_is_another_file(renderer: Renderer) -> None:
-    renderer.render(["Rest."])
+    fast_report = renderer.render(["Rest."])
+    assert fast_report.failed == {}, fast_report.explain()
     slow = Renderer(VoiceSettings(rate=110))
     try:
-        slow.render(["Rest."])
+        slow_report = slow.render(["Rest."])
+        assert slow_report.failed == {}, slow_report.explain()
         fast_file = renderer.cache.lookup("Rest.", renderer.settings)
         slow_file = slow.cache.lookup("Rest.", slow.settings)
         assert fast_file is not None and slow_file is not None and fast_file != slow_file
@@ -188,7 +192,7 @@ def test_worker_killed_mid_render_is_respawned_and_the_batch_completes(
     killer.join()
     assert killed, "the worker was never seen running"
     assert report.restarts >= 1
-    assert report.failed == {}
+    assert report.failed == {}, report.explain()
     assert report.rendered == len(texts)
     assert renderer.worker_pid not in killed
     for text in texts:
@@ -205,8 +209,8 @@ def test_hung_worker_is_killed_after_the_timeout_and_replaced() -> None:
         assert frozen is not None
         os.kill(frozen, signal.SIGSTOP)  # alive but never answers: a hang
         report = renderer.render(["Halfway.", "Switch sides."])
+        assert report.failed == {}, report.explain()
         assert report.restarts == 1
-        assert report.failed == {}
         assert renderer.worker_pid != frozen
         with pytest.raises(ProcessLookupError):
             os.kill(frozen, 0)  # killed and reaped, not left behind
@@ -220,6 +224,7 @@ def test_a_text_that_cannot_be_rendered_is_reported_once_and_the_rest_go_on() ->
         report = renderer.render(["Rest.", "Halfway.", "Rest."])
         assert set(report.failed) == {"Rest.", "Halfway."}
         assert all("unknown voice" in reason for reason in report.failed.values())
+        assert set(report.kinds.values()) == {FailureKind.REFUSED}
         assert report.restarts == 0  # a refusal is not a crash
     finally:
         renderer.close()
@@ -279,3 +284,18 @@ def test_close_does_not_wait_for_a_hung_worker(tmp_path: Path) -> None:
     rendering.join(timeout=20)
     assert not rendering.is_alive(), "the render gave up once the worker was killed"
     assert renderer.worker_pid is None
+
+
+def test_an_engine_that_gives_silence_gets_one_fresh_try_then_the_fault_is_named(
+    renderer: Renderer,
+) -> None:
+    # "..." has nothing to say: espeak-ng renders silence for it every time, which is what
+    # it does now and then for ordinary text (the fault a fresh engine clears).
+    report = renderer.render(["...", "Rest."])
+    assert report.failed == {"...": "the speech engine produced only silence"}
+    assert report.kinds == {"...": FailureKind.ENGINE}
+    assert report.restarts == 1  # one fresh engine for the second try, not one per try
+    assert report.rendered == 1  # and the next text goes on
+    explained = report.explain()
+    assert explained.startswith("1 of 2 texts not rendered:")
+    assert f"[{FailureKind.ENGINE.value}] '...'" in explained

@@ -19,6 +19,9 @@ driver also waits for its next whole-second tick. The routine ends at exactly 60
 second, so the naive end drift is its accumulated drift alone. The work cycle starts 125 ms
 after the routine, so the end does not coincide with a busy loop by construction.
 
+Short mode (ROUTINEPLAYER_BENCH_SHORT=1, bench/run_all.py --short): a 15-second timeline of
+the first step's first set alone (its lead-in is most of it), the same work cycle.
+
 Figures go to stdout as `name value unit (target ...)`; details go to stderr.
 """
 
@@ -40,7 +43,16 @@ from routineplayer.core.session import Event, EventKind, Session, State
 from routineplayer.core.timeline import Timeline, expand
 from routineplayer.gui.session_driver import SessionDriver
 
-ROUTINE_SECONDS = 60.0
+FIGURES = (
+    "drift_end_ms",
+    "transition_p50_ms",
+    "transition_p99_ms",
+    "transition_max_ms",
+    "naive_drift_end_ms",
+    "naive_transition_p99_ms",
+)
+SHORT = os.environ.get("ROUTINEPLAYER_BENCH_SHORT") == "1"
+ROUTINE_SECONDS = 15.0 if SHORT else 60.0
 WORK_EVERY_MS = 250
 WORK_MS = 30.0
 WORK_PHASE_MS = 125
@@ -52,13 +64,13 @@ def no_includes(name: str) -> Routine:
 
 
 def bench_timeline() -> Timeline:
-    """A 60.000 s routine of uneven segment lengths, through the real timeline expansion."""
+    """A ROUTINE_SECONDS routine of uneven segment lengths, through the real expansion."""
     steps = [
         Step(
             StepKind.TIMED,
             title="Press",
             duration=1.37,
-            sets=6,
+            sets=1 if SHORT else 6,
             sides=("left", "right"),
             rest_between_sets=0.53,
         ),
@@ -69,6 +81,8 @@ def bench_timeline() -> Timeline:
         ),
         Step(StepKind.TIMED, title="Lift", duration=0.91, sets=4, rest_between_sets=0.37),
     ]
+    if SHORT:
+        steps = steps[:1]
     routine = Routine(title="Drift", steps=tuple(steps), lead_in=2.0)
     used = expand(routine, no_includes).total
     assert used < ROUTINE_SECONDS - 1, used

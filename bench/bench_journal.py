@@ -6,10 +6,13 @@ at the end of a set), opening the file, the session list, the two chart series a
 export. Baselines in the same run, interleaved with our writes: a bare sqlite3 INSERT with the same
 settings (our overhead), and with synchronous=NORMAL (what surviving power loss costs).
 The files live in a temporary folder beside the real journal, on the same file system.
+Short mode (ROUTINEPLAYER_BENCH_SHORT=1, bench/run_all.py --short): the same journal, fewer
+writes and reads.
 """
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import statistics
 import tempfile
@@ -21,10 +24,24 @@ from pathlib import Path
 from routineplayer.core import paths
 from routineplayer.core.journal import Journal, Outcome
 
+FIGURES = (
+    "journal_size",
+    "journal_open_ms",
+    "journal_set_write_ms",
+    "journal_set_write_p95_ms",
+    "journal_write_vs_bare_sqlite",
+    "journal_full_sync_vs_normal",
+    "journal_history_list_ms",
+    "journal_session_sets_ms",
+    "journal_charts_ms",
+    "journal_csv_export_ms",
+)
+SHORT = os.environ.get("ROUTINEPLAYER_BENCH_SHORT") == "1"
 SESSIONS = 1_000
 SETS_PER_SESSION = 20
-WRITES = 300
-READS = 10
+WRITES = 20 if SHORT else 300
+READS = 2 if SHORT else 10
+EXPORTS = 1 if SHORT else 3
 EXERCISES = ("Cat-Camel", "Hip Bridges", "Bird Dog", "Side Plank Clam Shells", "Kettlebell Walk")
 START = datetime(2023, 1, 1, 18, 0, tzinfo=UTC)
 
@@ -137,7 +154,7 @@ def main() -> None:
                 lambda: (journal.pain_series(), journal.disconnect_rate_by_exercise()), READS
             )
             export = Path(tmp) / "export.csv"
-            export_ms = times_ms(lambda: journal.export_csv(export), 3)
+            export_ms = times_ms(lambda: journal.export_csv(export), EXPORTS)
 
     write_ms, full_ms, normal_ms = writes["journal"], writes["full"], writes["normal"]
     write = statistics.median(write_ms)

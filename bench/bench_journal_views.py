@@ -4,10 +4,13 @@ The same journal as bench_journal (1,000 sessions of 20 sets). The history view 
 refreshing while shown (the list, and both charts rebuilt), against a baseline in the same
 run: the journal reads it needs and nothing else, so the ratio is what the widgets cost.
 A table that re-measured its columns on every cell took minutes here; this keeps it honest.
+Short mode (ROUTINEPLAYER_BENCH_SHORT=1, bench/run_all.py --short): the same journal, fewer
+repeats.
 """
 
 from __future__ import annotations
 
+import os
 import statistics
 import tempfile
 from pathlib import Path
@@ -20,7 +23,10 @@ from routineplayer.core.journal import Journal
 from routineplayer.gui.journal.history_view import HistoryView
 from routineplayer.gui.journal.summary_writer import write_summary
 
-REPEAT = 5
+FIGURES = ("history_view_refresh_ms", "history_view_refresh_vs_reads", "physio_summary_pdf_ms")
+SHORT = os.environ.get("ROUTINEPLAYER_BENCH_SHORT") == "1"
+REPEAT = 2 if SHORT else 5
+PDF_REPEAT = 1 if SHORT else 3
 
 
 def reads(journal: Journal) -> None:
@@ -48,7 +54,7 @@ def main() -> None:
 
             refresh_ms = times_ms(refresh, REPEAT)
             reads_ms = times_ms(lambda: reads(journal), REPEAT)
-            pdf_ms = times_ms(lambda: write_summary(journal, Path(tmp) / "summary.pdf"), 3)
+            pdf_ms = times_ms(lambda: write_summary(journal, Path(tmp) / "summary.pdf"), PDF_REPEAT)
             view.close()
 
     refresh = statistics.median(refresh_ms)

@@ -6,10 +6,12 @@ Prints, as `name value unit (target ...)`:
   load_speedup_ratio       pure / libyaml
   reject_billion_laughs_ms refusing a "billion laughs" alias bomb
   reject_deep_nesting_ms   refusing 200,000 nested lists (libyaml's composer would crash)
+Short mode (ROUTINEPLAYER_BENCH_SHORT=1, bench/run_all.py --short): the same files, fewer runs.
 """
 
 from __future__ import annotations
 
+import os
 import tempfile
 import time
 from collections.abc import Callable
@@ -21,9 +23,17 @@ from routineplayer.core.model import Breathing, Check, Cue, Routine, Step, StepK
 from routineplayer.core.problems import RoutineError
 from routineplayer.core.saver import save_routine
 
+FIGURES = (
+    "load_1000_steps_ms",
+    "load_1000_steps_pure_ms",
+    "load_speedup_ratio",
+    "reject_billion_laughs_ms",
+    "reject_deep_nesting_ms",
+)
+SHORT = os.environ.get("ROUTINEPLAYER_BENCH_SHORT") == "1"
 STEPS = 1000
-RUNS = 7
-PURE_RUNS = 3
+RUNS = 2 if SHORT else 7
+PURE_RUNS = 1 if SHORT else 3
 
 
 def _step(i: int) -> Step:

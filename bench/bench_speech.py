@@ -30,6 +30,10 @@
    starting the worker process), then again with a new renderer on the filled cache (warm:
    no process at all). The worst routine is printed for each.
 
+Short mode (ROUTINEPLAYER_BENCH_SHORT=1, bench/run_all.py --short): one one-sided step of
+3 s (9 cues, none due while an earlier one is still being said) for 1 and 2, and only the
+first built-in routine for 3.
+
 Figures go to stdout as `name value unit (target ...)`; details go to stderr.
 """
 
@@ -49,6 +53,22 @@ sys.path.insert(0, str(REPO / "tests" / "audio"))
 from recording import PrivateServer, Recorder, Recording  # noqa: E402
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+FIGURES = (
+    "cue_onset_p50_ms",
+    "cue_onset_p95_ms",
+    "cue_onset_max_ms",
+    "cue_play_call_ms_p95",
+    "naive_say_lateness_p95_ms",
+    "naive_say_missing",
+    "naive_say_block_ms",
+    "render_cold_s_max",
+    "render_warm_ms_max",
+)
+SHORT = os.environ.get("ROUTINEPLAYER_BENCH_SHORT") == "1"
+STEPS = ("Knee rolls",) if SHORT else ("Knee rolls", "Heel slides", "Arm sweeps")
+STEP_SECONDS = 3.0 if SHORT else 6.0
+SIDES = () if SHORT else ("left", "right")
 
 
 def log(*parts: object) -> None:
@@ -73,8 +93,7 @@ def bench_timeline():  # -> Timeline
     from routineplayer.core.timeline import expand
 
     steps = tuple(
-        Step(StepKind.TIMED, title=title, duration=6.0, sides=("left", "right"))
-        for title in ("Knee rolls", "Heel slides", "Arm sweeps")
+        Step(StepKind.TIMED, title=title, duration=STEP_SECONDS, sides=SIDES) for title in STEPS
     )
     return expand(Routine(title="Cue timing", steps=steps, lead_in=4.0), lambda name: None)
 
@@ -245,7 +264,7 @@ def render_costs() -> tuple[float, float]:
     library = Library()
     engine = detect_engine()
     cold_max = warm_max = 0.0
-    for name in library.names():
+    for name in library.names()[:1] if SHORT else library.names():
         texts = expand(library.resolve(name), library.resolve).cue_texts()
         with tempfile.TemporaryDirectory() as tmp:
             cache = SpeechCache(engine.identity, Path(tmp))

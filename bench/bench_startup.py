@@ -13,7 +13,11 @@ PulseAudio, started by scripts/start-audio.sh if none runs): the warm-up with a 
 SKIP_EVERY_S (cues and transitions often), then jellyfish breathing (the animation at the
 display rate). A 1 ms PreciseTimer watchdog records the longest gap between its ticks: the
 longest the loop could not respond. The same watchdog in a bare window (`--child
-stall-bare`) shows what the machine's scheduler alone costs in this run.
+stall-bare`) shows what the machine's scheduler alone costs in this run. The stall run also
+reports (stderr) how many of the routine's texts were still unrendered at the end.
+
+Short mode (ROUTINEPLAYER_BENCH_SHORT=1, bench/run_all.py --short): one start-up run each,
+STALL_SECONDS of 4 with a skip every second.
 
 Figures go to stdout as `name value unit (target ...)`; details go to stderr.
 """
@@ -31,9 +35,17 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from routineplayer.gui.main_window import MainWindow
 
-RUNS = 5
-STALL_SECONDS = 20.0
-SKIP_EVERY_S = 2.5
+FIGURES = (
+    "startup_s",
+    "startup_ratio",
+    "startup_peak_mib",
+    "gui_stall_max_ms",
+    "gui_stall_bare_max_ms",
+)
+SHORT = os.environ.get("ROUTINEPLAYER_BENCH_SHORT") == "1"
+RUNS = 1 if SHORT else 5
+STALL_SECONDS = 4.0 if SHORT else 20.0
+SKIP_EVERY_S = 1.0 if SHORT else 2.5
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -141,6 +153,7 @@ def child_stall() -> None:
     """The warm-up with a skip every SKIP_EVERY_S, then jellyfish breathing (animated)."""
     from PySide6.QtCore import QTimer
 
+    from routineplayer.core.rating_prompts import all_texts
     from routineplayer.core.session import State
     from routineplayer.gui.app import create_application
     from routineplayer.gui.main_window import MainWindow
@@ -180,13 +193,17 @@ def child_stall() -> None:
     _run_for(STALL_SECONDS / 2)
     worst["breathing"] = dog.worst
     dog.worst = max(worst.values())
+    # What Voice.prepare() renders for this routine, in the background: how much was not
+    # ready to be spoken by the end (0: rendering kept up; speech off also counts as ready).
+    texts = dict.fromkeys([*all_texts(), *window.controller.timeline.cue_texts()])
+    unrendered = sum(not voice.ready([text]) for text in texts)
     print(
         "phases: " + ", ".join(f"{k} {v * 1000:.1f} ms" for k, v in worst.items()),
         file=sys.stderr,
     )
     print(
         f"STALL {dog.worst * 1000:.3f} ticks={dog.ticks} cues={len(spoken)} "
-        f"speech={voice.player.state} rendering_left={voice.is_rendering()}",
+        f"speech={voice.player.state} unrendered={unrendered}/{len(texts)}",
         flush=True,
     )
     del app

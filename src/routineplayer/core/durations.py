@@ -1,12 +1,19 @@
-"""Durations as people write them: ``45s``, ``1m30s``, ``3m``, ``1h``, or plain seconds."""
+"""Durations as people write them: ``45s``, ``1m30s``, ``3m``, ``1h``, or plain seconds.
+
+Exactly what docs/routine-format.md says, and nothing Python's float() happens to take
+besides: ASCII digits only (not ``٣٠s``), no spaces inside (not ``1 m 30 s``), no
+underscores, exponents, signs, ``inf`` or ``nan``.
+"""
 
 from __future__ import annotations
 
 import re
 from decimal import Decimal
 
-_PART = re.compile(r"(\d+(?:\.\d+)?)\s*(h|m|s)")
-_WHOLE = re.compile(r"^\s*(?:\d+(?:\.\d+)?\s*[hms]\s*)+$")
+_NUMBER = r"[0-9]+(?:\.[0-9]+)?"
+_PLAIN = re.compile(_NUMBER)
+# Units largest first, each at most once: 1h, 1h30m, 1m30s, 90s, 1.5m.
+_UNITS = re.compile(rf"(?:(?P<h>{_NUMBER})h)?(?:(?P<m>{_NUMBER})m)?(?:(?P<s>{_NUMBER})s)?")
 _UNIT_SECONDS = {"h": 3600.0, "m": 60.0, "s": 1.0}
 
 
@@ -24,15 +31,12 @@ def parse_duration(value: object) -> float:
     if isinstance(value, int | float):
         return float(value)
     if isinstance(value, str):
-        text = value.strip().lower()
-        try:
+        text = value.strip()
+        if _PLAIN.fullmatch(text):
             return float(text)
-        except ValueError:
-            pass
-        if _WHOLE.match(text):
-            units = [u for _, u in _PART.findall(text)]
-            if len(units) == len(set(units)) and units == sorted(units, key="hms".index):
-                return sum(float(n) * _UNIT_SECONDS[u] for n, u in _PART.findall(text))
+        units = _UNITS.fullmatch(text)
+        if text and units:
+            return sum(float(n) * _UNIT_SECONDS[u] for u, n in units.groupdict().items() if n)
         raise DurationError(f"expected {EXPECTED}, got {value!r}")
     raise DurationError(f"expected {EXPECTED}, got {type(value).__name__}")
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from routineplayer.core.control_chars import escape_controls
+
 
 @dataclass(frozen=True, order=True)
 class Problem:
@@ -22,11 +24,13 @@ class Problem:
 
     @property
     def text(self) -> str:
-        """The message with its key path, without the location."""
-        return f"{self.key_path}: {self.message}" if self.key_path else self.message
+        """The message with its key path, without the location; safe to print (a message
+        may quote a value or a name from the file, escapes and all)."""
+        text = f"{self.key_path}: {self.message}" if self.key_path else self.message
+        return escape_controls(text)
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}:{self.column}: {self.text}"
+        return f"{escape_controls(self.file)}:{self.line}:{self.column}: {self.text}"
 
 
 class RoutineError(Exception):

@@ -4,19 +4,23 @@ Each subcommand is one small ``_add_<name>(subparsers)`` function that declares 
 arguments and sets ``run`` to a ``(args) -> exit code`` function; to add a subcommand,
 write one and list it in SUBCOMMANDS. Global options go in ``_add_global_options``.
 Problems go to stderr, one line each; results go to stdout. Exit codes: 0 fine,
-1 the window cannot start, 2 problems found or bad usage.
+1 the window cannot start or an unexpected error (one line, the traceback in the log file),
+2 problems found or bad usage.
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib
+import logging
 import os
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from routineplayer import __version__
+from routineplayer.core import paths
+from routineplayer.core.control_chars import escape_controls
 from routineplayer.core.library import Library, LibraryEntry
 from routineplayer.core.loader import include_problems, load_routine, validate_file
 from routineplayer.core.model import Routine
@@ -27,7 +31,10 @@ from routineplayer.core.timeline import IncludeError, Timeline, expand
 
 EXIT_OK = 0
 EXIT_NO_WINDOW = 1
+EXIT_UNEXPECTED = 1
 EXIT_PROBLEMS = 2
+log = logging.getLogger(__name__)
+_log_handler: logging.Handler | None = None
 ROUTINE_SUFFIXES = (".yaml", ".yml")
 
 
@@ -347,9 +354,47 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _log_to_file() -> Path | None:
+    """Send the app's log to paths.log_file() (not the terminal: the output of validate and
+    plan is for reading). Returns the file, or None when even that cannot be opened."""
+    global _log_handler
+    root = logging.getLogger()
+    if _log_handler is not None:  # main() called again in one process (tests)
+        root.removeHandler(_log_handler)
+        _log_handler.close()
+        _log_handler = None
+    path = paths.log_file()
+    try:
+        handler = logging.FileHandler(path, encoding="utf-8", delay=False)
+    except OSError:
+        return None
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root.addHandler(handler)
+    if root.level > logging.INFO or root.level == logging.NOTSET:
+        root.setLevel(logging.INFO)
+    _log_handler = handler
+    return path
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     args = build_parser().parse_args(args_list)
+    log_path = _log_to_file()
+    try:
+        return _dispatch(args, args_list)
+    except Exception as exc:  # a bug or a fault nobody foresaw: one line, never a traceback
+        log.exception("unexpected error in routineplayer %s", " ".join(args_list))
+        where = f"details in {log_path}" if log_path else "no log file could be written"
+        what = escape_controls(f"{type(exc).__name__}: {exc}")
+        print(
+            f"routineplayer: unexpected error: {what} ({where}; please report it)", file=sys.stderr
+        )
+        return EXIT_UNEXPECTED
+    except KeyboardInterrupt:  # Ctrl+C: the user asked; no traceback
+        return 128 + 2
+
+
+def _dispatch(args: argparse.Namespace, args_list: list[str]) -> int:
     run: Callable[[argparse.Namespace], int] | None = getattr(args, "run", None)
     try:
         if args.smoke_test:
@@ -360,7 +405,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _run_gui(args_list)
         return run(args)
     except CliError as exc:
-        print(f"routineplayer: {exc}", file=sys.stderr)
+        print(f"routineplayer: {escape_controls(str(exc))}", file=sys.stderr)
         return EXIT_PROBLEMS
     except RoutineError as exc:  # a routine named on the command line has problems
         _print_problems(exc.problems)

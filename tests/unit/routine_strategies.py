@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from hypothesis import strategies as st
 
+from routineplayer.core.cost import first_excess, opening_cost
 from routineplayer.core.loader import DEFAULT_SIDES
 from routineplayer.core.model import Breathing, Check, Cue, Routine, Step, StepKind
 
@@ -101,6 +102,7 @@ steps = st.one_of(
     rest_steps,
     include_steps,
 )
+# Every value within its own limit; the product within core.cost's bounds, as the loader asks.
 routines = st.builds(
     Routine,
     title=texts,
@@ -111,4 +113,6 @@ routines = st.builds(
     equipment=st.lists(texts, max_size=3).map(tuple),
     safety=st.lists(texts, max_size=3).map(tuple),
     lead_in=st.integers(6, 60).map(lambda n: n / 2),
+).filter(
+    lambda r: first_excess(r.steps, r.lead_in, opening_cost(r.title, r.position, r.lead_in))[0] < 0
 )

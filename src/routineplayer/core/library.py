@@ -67,8 +67,11 @@ class Library:
             return None  # a name, never a path: "../secret" or "a/b" name nothing
         for directory in self._dirs():
             candidate = directory / f"{name}{SUFFIX}"
-            if candidate.is_file():
-                return candidate
+            try:
+                if candidate.is_file():
+                    return candidate
+            except OSError:  # a name too long for the file system, a folder we may not read
+                continue
         return None
 
     def is_builtin(self, name: str) -> bool:

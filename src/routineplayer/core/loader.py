@@ -18,9 +18,12 @@ Strings are taken as written: ``say: Yes`` is the text "Yes", not a boolean.
 from __future__ import annotations
 
 import difflib
+import errno
 import functools
 import math
+import os
 import re
+import stat
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from enum import Enum
@@ -30,6 +33,9 @@ from typing import TYPE_CHECKING, TypeVar
 import yaml
 from yaml import events as ev
 
+from routineplayer.core.control_chars import describe as describe_control
+from routineplayer.core.control_chars import first_control
+from routineplayer.core.cost import first_excess, opening_cost
 from routineplayer.core.durations import DurationError, format_duration, parse_duration
 from routineplayer.core.model import (
     DEFAULT_LEAD_IN,
@@ -43,7 +49,7 @@ from routineplayer.core.model import (
     StepKind,
 )
 from routineplayer.core.problems import Problem, RoutineError
-from routineplayer.core.timeline import IncludeError, flatten_steps
+from routineplayer.core.timeline import IncludeError, flatten_checked
 
 if TYPE_CHECKING:
     from routineplayer.core.library import Library
@@ -57,6 +63,7 @@ MAX_SETS = 100
 MAX_RESETS = 100
 MAX_BREATHS = 10_000  # breath cycles in one breathing step
 MIN_LEAD_IN = 3.0
+MAX_NAME_CHARS = 100  # an include names a file: far below any file system's 255 bytes
 DEFAULT_SIDES = ("left side", "right side")  # what `sides: true` means
 
 SAFE_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -483,6 +490,16 @@ class _Builder:
         if not blank_ok and not got.value.strip():
             self.problem(node, path, "expected text, got an empty string")
             return None
+        control = first_control(got.value)
+        if control is not None:
+            # Refused rather than escaped: it would be printed and spoken as written.
+            self.problem(
+                node,
+                path,
+                f"the control character {describe_control(control)} is not allowed in text "
+                "(only tab and line breaks are): printed in a terminal it could change it",
+            )
+            return None
         return got.value
 
     def texts(self, node: _Node, path: str) -> tuple[str, ...] | None:
@@ -595,6 +612,21 @@ class _Builder:
             return None
         assert title is not None and steps is not None and lead_in is not None
         assert equipment is not None and safety is not None
+        # Each value is within its limits; their product may not be (core/cost.py).
+        opening = opening_cost(title, texts["position"] or "", lead_in)
+        index, why = first_excess(steps, lead_in, opening)
+        if index >= 0:
+            at = steps[index].pos
+            self.problems.append(
+                Problem(
+                    self.file,
+                    at.line,
+                    at.column,
+                    f"steps[{index}]",
+                    f"the routine is too large: {why}",
+                )
+            )
+            return None
         return Routine(
             title=title,
             steps=steps,
@@ -664,6 +696,13 @@ class _Builder:
         pos = SourcePos(self.file, node.line, node.column)
         if kind is StepKind.INCLUDE:
             included = self.text(entries["include"][1], _child(path, "include"))
+            if included is not None and len(included.strip()) > MAX_NAME_CHARS:
+                self.problem(
+                    entries["include"][1],
+                    _child(path, "include"),
+                    f"a routine's name is its file name: at most {MAX_NAME_CHARS} characters, "
+                    f"got {len(included.strip()):,}",
+                )
             if len(self.problems) > before or included is None:
                 return None
             return Step(StepKind.INCLUDE, include=included.strip(), pos=pos)
@@ -923,13 +962,28 @@ def load_routine(path: str | Path, *, pure_python: bool = False) -> Routine:
     """A routine from a file; its ``source`` is the file's absolute path. Raises RoutineError."""
     file = str(path)
     try:
-        with open(path, "rb") as stream:
-            data = stream.read(MAX_FILE_BYTES + 1)
+        data = read_regular_file(path, MAX_FILE_BYTES + 1)
         source = str(Path(path).resolve())
     except OSError as exc:
         reason = exc.strerror or str(exc)
         raise RoutineError([Problem(file, 1, 1, "", f"cannot read the file: {reason}")]) from None
     return load_routine_bytes(data, file, source, pure_python=pure_python)
+
+
+def read_regular_file(path: str | Path, limit: int) -> bytes:
+    """Up to ``limit`` bytes of a regular file. Anything else (a FIFO, a device, a folder) is
+    refused with an OSError before a read can block: opening a FIFO with no writer waits
+    forever, and a device may never end."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY)
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            what = "a folder" if stat.S_ISDIR(mode) else "a pipe or a device"
+            raise OSError(errno.EINVAL, f"not a regular file but {what}")
+        with os.fdopen(fd, "rb", closefd=False) as stream:
+            return stream.read(limit)
+    finally:
+        os.close(fd)
 
 
 def include_problems(routine: Routine, library: Library) -> list[Problem]:
@@ -946,20 +1000,29 @@ def include_problems(routine: Routine, library: Library) -> list[Problem]:
             more = f" (and {len(exc.problems) - 1} more)" if len(exc.problems) > 1 else ""
             raise LookupError(f"the routine '{name}' has problems: {first}{more}") from exc
 
+    def at_step(index: int, key: str, exc: IncludeError) -> Problem:
+        step = routine.steps[index]
+        message = str(exc)
+        if exc.pos != step.pos:
+            message += f" (at {exc.pos.file}:{exc.pos.line}:{exc.pos.column})"
+        file = step.pos.file or routine.source
+        return Problem(file, step.pos.line, step.pos.column, f"steps[{index}]{key}", message)
+
     problems = []
     for index, step in enumerate(routine.steps):
         if step.kind is not StepKind.INCLUDE:
             continue
         try:
-            flatten_steps(replace(routine, steps=(step,)), resolve)
+            flatten_checked(replace(routine, steps=(step,)), resolve)
         except IncludeError as exc:
-            message = str(exc)
-            pos = exc.pos
-            if pos != step.pos:
-                message += f" (at {pos.file}:{pos.line}:{pos.column})"
-            at = step.pos
-            file = at.file or routine.source
-            problems.append(Problem(file, at.line, at.column, f"steps[{index}].include", message))
+            problems.append(at_step(index, ".include", exc))
+    if problems:
+        return problems
+    try:  # each include may be fine and all of them together too large
+        flatten_checked(routine, resolve)
+    except IncludeError as exc:
+        index = next((i for i, s in enumerate(routine.steps) if s.pos == exc.pos), 0)
+        problems.append(at_step(index, "", exc))
     return problems
 
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 from pathlib import PurePath
 
+from routineplayer.core.cost import first_excess, opening_cost
 from routineplayer.core.durations import spoken_duration
 from routineplayer.core.model import (
     DEFAULT_SECONDS_PER_REP,
@@ -168,7 +169,12 @@ class IncludeError(ValueError):
 Resolver = Callable[[str], Routine]
 
 
+class RoutineTooLarge(IncludeError):
+    """The routine, includes and all, would expand past core.cost's bounds."""
+
+
 MAX_FLAT_STEPS = 10_000  # includes of includes can multiply; a plan must stay finite
+MAX_INCLUDE_DEPTH = 16  # a routine that includes one that includes one ...: 3 is plenty
 
 
 def routine_name(routine: Routine) -> str:
@@ -178,31 +184,59 @@ def routine_name(routine: Routine) -> str:
 
 def flatten_steps(routine: Routine, resolve: Resolver) -> list[Step]:
     """The routine's steps with every include replaced by the included routine's steps."""
-    out: list[Step] = []
-    _flatten_into(
-        out, routine, resolve, ((routine.source or routine.title, routine_name(routine)),)
-    )
+    return [step for _, step in _flatten(routine, resolve)]
+
+
+def flatten_checked(routine: Routine, resolve: Resolver) -> list[Step]:
+    """flatten_steps, refusing a routine that would expand past core.cost's bounds:
+    RoutineTooLarge at the step of ``routine`` itself (its own, or the include) that
+    takes it over, before anything is expanded."""
+    flat = _flatten(routine, resolve)
+    opening = opening_cost(routine.title, routine.position, routine.lead_in)
+    index, why = first_excess([step for _, step in flat], routine.lead_in, opening)
+    if index >= 0:
+        where = routine.steps[flat[index][0]]
+        raise RoutineTooLarge(f"the routine is too large: {why}", where.pos)
+    return [step for _, step in flat]
+
+
+def _flatten(routine: Routine, resolve: Resolver) -> list[tuple[int, Step]]:
+    """Each step of the flattened routine, with the index of the top-level step it is from."""
+    out: list[tuple[int, Step]] = []
+    root = ((routine.source or routine.title, routine_name(routine)),)
+    for index, step in enumerate(routine.steps):
+        _flatten_into(out, index, step, resolve, root)
     return out
 
 
 def _flatten_into(
-    out: list[Step], routine: Routine, resolve: Resolver, stack: tuple[tuple[str, str], ...]
+    out: list[tuple[int, Step]],
+    origin: int,
+    step: Step,
+    resolve: Resolver,
+    stack: tuple[tuple[str, str], ...],
 ) -> None:
-    for step in routine.steps:
-        if step.kind is not StepKind.INCLUDE:
-            if len(out) >= MAX_FLAT_STEPS:
-                raise IncludeError(f"includes expand to more than {MAX_FLAT_STEPS} steps", step.pos)
-            out.append(step)
-            continue
-        try:
-            included = resolve(step.include or "")
-        except LookupError as exc:
-            raise IncludeError(str(exc), step.pos) from exc
-        key = included.source or included.title
-        if any(key == seen for seen, _ in stack):
-            chain = " -> ".join([*(name for _, name in stack), routine_name(included)])
-            raise IncludeError(f"include loop: {chain}", step.pos)
-        _flatten_into(out, included, resolve, (*stack, (key, routine_name(included))))
+    if step.kind is not StepKind.INCLUDE:
+        if len(out) >= MAX_FLAT_STEPS:
+            raise IncludeError(f"includes expand to more than {MAX_FLAT_STEPS} steps", step.pos)
+        out.append((origin, step))
+        return
+    if len(stack) > MAX_INCLUDE_DEPTH:  # also what keeps this recursion shallow
+        chain = " -> ".join(name for _, name in stack[:4])
+        raise IncludeError(
+            f"includes nest more than {MAX_INCLUDE_DEPTH} deep ({chain} -> ...)", step.pos
+        )
+    try:
+        included = resolve(step.include or "")
+    except LookupError as exc:
+        raise IncludeError(str(exc), step.pos) from exc
+    key = included.source or included.title
+    if any(key == seen for seen, _ in stack):
+        chain = " -> ".join([*(name for _, name in stack), routine_name(included)])
+        raise IncludeError(f"include loop: {chain}", step.pos)
+    inner = (*stack, (key, routine_name(included)))
+    for child in included.steps:
+        _flatten_into(out, origin, child, resolve, inner)
 
 
 def speech_seconds(text: str) -> float:
@@ -410,8 +444,10 @@ def _step_segments(step: Step, index: int, routine: Routine, nxt: str | None) ->
 
 
 def expand(routine: Routine, resolve: Resolver) -> Timeline:
-    """The full planned timeline of a routine (includes resolved with ``resolve``)."""
-    steps = flatten_steps(routine, resolve)
+    """The full planned timeline of a routine (includes resolved with ``resolve``).
+
+    Raises IncludeError (RoutineTooLarge when it would be too large to build)."""
+    steps = flatten_checked(routine, resolve)
     total_work = sum(
         (s.work_seconds(DEFAULT_SECONDS_PER_REP) or 0) * s.sets * max(len(s.sides), 1)
         for s in steps

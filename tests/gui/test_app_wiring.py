@@ -368,3 +368,21 @@ def test_a_damaged_journal_is_reported_at_start_up(qtbot: QtBot, asker) -> None:
     assert message.text() == "Your journal"
     assert "journal" in message.informativeText()
     assert window.recorder.journal is not None  # a new one was started
+
+
+def test_a_home_that_cannot_be_written_is_said_at_start_up_and_play_goes_on(
+    qtbot: QtBot, asker, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("in the way")  # root may write anywhere; a file in the way stops it too
+    monkeypatch.setenv("ROUTINEPLAYER_HOME", str(blocker / "home"))
+    monkeypatch.setattr(paths, "_not_kept", {})
+    window = MainWindow(ask=asker, speech=False)
+    qtbot.addWidget(window)
+    window.start_up()
+    boxes = [d for d in asker.dialogs if isinstance(d, QMessageBox)]
+    assert boxes[0].text() == "Some things will not be kept"
+    said = boxes[0].informativeText()
+    assert "Your routines, journal and recovery copies will not be kept" in said
+    assert str(blocker) in said
+    assert window.library_view.count() >= 5  # the built-ins are all there to play

@@ -126,12 +126,18 @@ class MainWindow(QMainWindow):
 
     def start_up(self) -> None:
         """Once the window is shown (app.main): what a person must be told before anything
-        else. A journal that opened read-only or was moved aside; the safety notice on a
-        first launch; editor changes a crash left unsaved."""
+        else. What this session cannot keep (a home folder that cannot be written); a
+        journal that opened read-only or was moved aside; the safety notice on a first
+        launch; editor changes a crash left unsaved."""
+        from routineplayer.core.paths import not_kept
+        from routineplayer.gui.dialogs import error_dialog
+
+        lost = not_kept()
+        if lost:
+            text = "\n".join([*lost, "Routines still play; nothing you do now can be saved there."])
+            self.ask(error_dialog(self, "Some things will not be kept", text))
         message = self.recorder.message
         if message:
-            from routineplayer.gui.dialogs import error_dialog
-
             self.ask(error_dialog(self, "Your journal", message))
         from routineplayer.gui.journal.safety_dialog import show_first_launch_notice
 

@@ -8,6 +8,10 @@ and q quits. Each session event prints one line.
 Pain is asked aloud before and after (core.rating_prompts.PainInterview: a number key, T for
 ten, S or Esc to skip), and a rating of 8 or more prints the safety notice and waits for G
 (go ahead) or Esc / q (don't start). The session is written to the journal as it plays.
+
+SIGTERM and SIGHUP record the session as stopped, restore the terminal and exit 128 + the
+signal's number. Without a terminal on stdin it says so and exits 2: keys from a file or a
+pipe would all arrive (and end) before anything had started.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ import signal
 import sys
 from collections.abc import Callable
 from contextlib import suppress
+from functools import partial
 from typing import Any, TextIO
 
 from PySide6.QtCore import QLoggingCategory, QObject, QSocketNotifier, QTimer
@@ -59,6 +64,8 @@ GO_AHEAD_KEY = "g"
 DONT_START_KEYS = frozenset({"\x1b", *QUIT_KEYS})
 GO_AHEAD_LINE = "Press g to go ahead gently, or Esc or q not to start."
 HELP = "Keys: space pause/done · s skip · b back · y/n answer · Enter carry on · q quit"
+EXIT_NO_TERMINAL = 2  # a usage problem, as the CLI's other ones
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGHUP)  # the session ends; the program leaves at once
 
 
 def split_keys(text: str) -> list[str]:
@@ -160,6 +167,7 @@ class TerminalPlayer(QObject):
         self._pain_before: PainAnswer | None = None
         self._confirming = False  # the high-pain notice waits for g, or Esc / q
         self._starting = False  # start() runs once
+        self._leaving = False  # a signal said to go: no summary, no question after
         if recorder is not None:
             recorder.attach(driver)  # first: the session's end is written before it is told
             recorder.problem.connect(lambda text: self.say(f"! {text}"))
@@ -177,7 +185,17 @@ class TerminalPlayer(QObject):
             self.say(f"Voice ready: {total} cues")
 
     def say(self, line: str) -> None:
-        print(line, file=self.out, flush=True)
+        try:
+            print(line, file=self.out, flush=True)
+        except OSError:  # the terminal hung up (EIO): nobody reads, but play is recorded
+            self._silence()
+
+    def _silence(self) -> None:
+        """Send further lines nowhere, so neither they nor the interpreter's last flush fail."""
+        with suppress(OSError, ValueError):
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, self.out.fileno())
+            os.close(devnull)
 
     def speak(self, line: str, text: str, *, question: bool = False) -> None:
         """Print ``line`` and say ``text`` (a prompt, not a cue of the routine)."""
@@ -297,6 +315,8 @@ class TerminalPlayer(QObject):
 
     def _after_end(self) -> None:
         """The summary, then (once the closing words are heard) the pain after."""
+        if self._leaving:
+            return
         self._print_summary()
         self._when_quiet(lambda: self._ask(PainInterview(When.AFTER), self._after_pain_after))
 
@@ -312,6 +332,15 @@ class TerminalPlayer(QObject):
             self._finish()
         else:
             self.driver.stop()
+
+    def terminate(self, signum: int) -> None:
+        """SIGTERM or SIGHUP: the session is recorded as stopped (as q records it) and the
+        program leaves at once, without the summary or the pain question: nobody may be
+        there to answer (a hangup), or the system is shutting down."""
+        self._leaving = True
+        self.exit_code = 128 + signum
+        self.driver.stop()  # nothing when not started or already ended
+        self._finish()
 
     def _on_event(self, event: Event) -> None:
         line = event_line(event)
@@ -333,6 +362,32 @@ class TerminalPlayer(QObject):
             app.exit(self.exit_code)
 
 
+def no_terminal(fd: int | None) -> str | None:
+    """Why keys cannot be read from ``fd`` (stdin when None), or None when it is a terminal."""
+    if fd is None:
+        try:
+            fd = sys.stdin.fileno()  # sys.stdin is None when fd 0 was closed at start-up
+        except (AttributeError, OSError, ValueError):
+            return "standard input is closed"
+    try:
+        if os.isatty(fd):
+            return None
+    except OSError:
+        return "standard input is closed"
+    return "standard input is not a terminal (a file or a pipe)"
+
+
+def _on_signals(actions: dict[int, Callable[[], object]]) -> dict[int, Any]:
+    """Run ``actions[signum]`` from the event loop on each signal; the previous handlers."""
+
+    def handle(signum: int, _frame: object) -> None:
+        # Not here: a handler runs between any two bytecodes, maybe in the middle of a
+        # driver command or a journal write. The event loop runs it once that has returned.
+        QTimer.singleShot(0, actions[signum])
+
+    return {signum: signal.signal(signum, handle) for signum in actions}
+
+
 def run(
     timeline: Timeline,
     *,
@@ -341,6 +396,15 @@ def run(
     out: TextIO | None = None,
 ) -> int:
     """Play ``timeline`` in this terminal; returns the exit code."""
+    why = no_terminal(stdin_fd)
+    if why is not None:
+        print(
+            "routineplayer: play --audio-only needs a terminal on standard input for its keys, "
+            f"but {why}; run it in a terminal without redirecting its input",
+            file=sys.stderr,
+        )
+        return EXIT_NO_TERMINAL
+    fd = sys.stdin.fileno() if stdin_fd is None else stdin_fd
     # QtMultimedia reports its backend on start-up; that is noise between the printed cues.
     QLoggingCategory.setFilterRules(
         "qt.multimedia.*.info=false\nqt.multimedia.symbolsresolver.warning=false"
@@ -353,20 +417,26 @@ def run(
     if recorder.message:
         print(f"! {recorder.message}", file=out, flush=True)
     player = TerminalPlayer(driver, timeline, out, voice, recorder)
-    reader = KeyReader(sys.stdin.fileno() if stdin_fd is None else stdin_fd, player.on_keys)
-    previous = signal.signal(signal.SIGINT, lambda *_: player.quit())
-    # Python runs signal handlers only between bytecodes: a timer lets Ctrl+C through.
+    # Before the terminal's mode changes: from then on a signal must not kill us outright.
+    actions: dict[int, Callable[[], object]] = {signal.SIGINT: player.quit}
+    actions |= {signum: partial(player.terminate, signum) for signum in STOP_SIGNALS}
+    previous = _on_signals(actions)
+    # Python runs signal handlers only between bytecodes: a timer lets the signals through.
     wake = QTimer()
     wake.start(200)
     wake.timeout.connect(lambda: None)
-    player.introduce()
-    if voice is not None:
-        voice.prepare(timeline)
+    reader: KeyReader | None = None
     try:
+        reader = KeyReader(fd, player.on_keys)
+        player.introduce()
+        if voice is not None:
+            voice.prepare(timeline)
         return app.exec()
     finally:
-        reader.restore()
-        signal.signal(signal.SIGINT, previous)
+        if reader is not None:
+            reader.restore()  # first: whatever happened, the terminal is as it was
+        for number, handler in previous.items():
+            signal.signal(number, signal.SIG_DFL if handler is None else handler)
         recorder.close()
         if voice is not None:
             voice.close()

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import os
+import signal
+import subprocess
 import sys
+import termios
 from pathlib import Path
 
 import pexpect
+import pytest
 
 from routineplayer.core import paths
 from routineplayer.core.journal import Journal, Outcome
@@ -130,6 +134,59 @@ def test_unknown_routine_says_what_it_might_be() -> None:
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 2
+
+
+def lflag(child: pexpect.spawn) -> int:
+    """The pty's local modes, read on our side: a pty's two ends share one termios."""
+    return int(termios.tcgetattr(child.child_fd)[3])
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP], ids=["SIGTERM", "SIGHUP"])
+def test_a_signal_restores_the_terminal_and_records_the_stop(signum: signal.Signals) -> None:
+    child = spawn("play", "upper-back-slides", "--audio-only")
+    try:
+        child.expect("Press Enter or space to start")
+        assert not lflag(child) & (termios.ICANON | termios.ECHO)  # keys one at a time, unechoed
+        child.send("\r")
+        child.expect(r"\? Before we start")
+        child.send("s")
+        child.expect(r"> 2-minute upper-back slides · Get ready")
+        child.kill(signum)
+        child.expect(pexpect.EOF)
+        child.wait()
+        modes = lflag(child)  # before close(): the pty is still ours to read
+    finally:
+        child.close(force=True)
+    assert modes & termios.ICANON and modes & termios.ECHO, "the terminal was left in cbreak"
+    assert child.exitstatus == 128 + signum, (child.exitstatus, child.signalstatus)
+
+    with Journal.open(paths.journal_path()) as journal:
+        (session,) = journal.sessions()
+    assert session.outcome is Outcome.STOPPED
+    assert session.ended_at is not None
+
+
+NO_TERMINAL = "play --audio-only needs a terminal on standard input"
+
+
+@pytest.mark.parametrize(
+    "shell",
+    ['"$0" PLAY 0<&-', '"$0" PLAY </dev/null', 'printf "\\rsq" | "$0" PLAY'],
+    ids=["closed", "dev-null", "pipe"],
+)
+def test_no_terminal_on_stdin_says_so_in_one_line(shell: str) -> None:
+    """Keys need a terminal: a pipe's keys would all arrive before anything had started."""
+    script = shell.replace("PLAY", "play upper-back-slides --audio-only")
+    done = subprocess.run(
+        ["bash", "-c", script, ROUTINEPLAYER],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 2, done
+    assert NO_TERMINAL in done.stderr and "Traceback" not in done.stderr, done.stderr
+    assert len(done.stderr.splitlines()) == 1, done.stderr
 
 
 def test_keys_and_lines() -> None:

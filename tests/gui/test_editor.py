@@ -186,3 +186,20 @@ def test_my_morning_routine_from_the_warm_up_is_found_again(qtbot: QtBot) -> Non
     assert routine.steps[3].duration == 120.0
     assert (squats.kind, squats.reps, squats.check) == (StepKind.REPS, 10, Check())
     assert routine.steps[:3] == Library().resolve("warm-up").steps[:3]
+
+
+def test_an_edit_that_makes_the_routine_too_large_is_refused_and_explained(qtbot: QtBot) -> None:
+    window, _ = make_editor(qtbot)
+    window.duplicate_builtin("warm-up")
+    page = window.page
+    page.steps.setCurrentRow(0)  # Light cardio, 3m
+    duration = field_input(window, "duration")
+    retype(qtbot, duration, "24h")  # allowed alone: one step of a day is within the format
+    retype(qtbot, field_input(window, "sets"), "100")  # but 100 of them is 2,400 hours
+
+    assert "Not ready to save" in page.problems.text()
+    assert "the routine is too large: it would last" in page.problems.text()
+    assert page.steps.item(0).toolTip()  # said at the step that crosses the bound
+    shortcut(qtbot, window, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    (saved,) = paths.user_routines_dir().glob("*.yaml")  # the copy, as duplicated
+    assert load_routine(saved).steps[0].duration == 180.0  # the bad edit was never saved

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import sqlite3
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -224,3 +225,22 @@ def test_without_qtcharts_the_list_and_exports_still_work(
     assert pdf_pages(tmp_path / "plain.pdf") == 1
     assert view.write_summary(tmp_path / "plain.html") is not None
     assert "data:image" not in (tmp_path / "plain.html").read_text(encoding="utf-8")
+
+
+def test_damaged_entries_are_left_out_with_a_note(
+    qtbot: QtBot, journal: Journal, tmp_path: Path
+) -> None:
+    newest, middle, oldest = (s.id for s in journal.sessions())
+    other = sqlite3.connect(journal.path, isolation_level=None)  # another program's edits
+    other.execute("PRAGMA ignore_check_constraints = ON")
+    other.execute("UPDATE session SET started_at = 'not a time' WHERE id = ?", (newest,))
+    other.execute("UPDATE session SET pain_before = 42 WHERE id = ?", (middle,))
+    other.close()
+
+    view = view_of(qtbot, journal)
+    assert view.table.rowCount() == 1
+    assert view.status.text() == "2 damaged entries in your journal were left out."
+    assert view.export_csv(tmp_path / "export.csv") == 2  # the sets of the one good session
+    assert view.status.text().endswith("2 damaged entries in your journal were left out.")
+    assert view.write_summary(tmp_path / "summary.html") is not None
+    assert oldest == journal.sessions()[0].id

@@ -172,6 +172,9 @@ def test_a_journal_that_cannot_open_records_nothing_and_says_why(
     recorder = JournalRecorder.open(blocked)
     assert recorder.journal is None
     assert recorder.message is not None and "could not be opened" in recorder.message
+    # What is wrong and what to do, in words: the folder is named, SQLite's words are not.
+    assert f"{blocked} could not be opened: it is a folder, not a file" in recorder.message
+    assert "sessions are not recorded" in recorder.message
     timeline = builtin_timeline(BUILTIN)
     driver, clock = fake_driver(timeline)
     recorder.attach(driver)

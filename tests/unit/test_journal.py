@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import logging
 import sqlite3
 import struct
 from datetime import UTC, date, datetime, timedelta, timezone
@@ -10,9 +11,11 @@ from pathlib import Path
 
 import pytest
 
+from routineplayer.core import journal as journal_module
 from routineplayer.core import journal_schema, paths
 from routineplayer.core.journal import (
     CSV_COLUMNS,
+    CsvExport,
     DisconnectRate,
     Journal,
     JournalError,
@@ -317,7 +320,7 @@ def test_export_csv_reads_back(journal: Journal, clock: FakeClock, tmp_path: Pat
     journal.finish_session(empty, Outcome.STOPPED)
 
     out = tmp_path / "export.csv"
-    assert journal.export_csv(out) == 4
+    assert journal.export_csv(out) == CsvExport(rows=4, skipped=0)
 
     data = out.read_bytes()
     assert data.startswith(b"\xef\xbb\xbf"), "UTF-8 byte-order mark for spreadsheets"
@@ -359,7 +362,7 @@ def test_export_csv_defuses_formulas(journal: Journal, tmp_path: Path) -> None:
 
 def test_export_of_an_empty_journal_is_a_header(journal: Journal, tmp_path: Path) -> None:
     out = tmp_path / "out.csv"
-    assert journal.export_csv(out) == 0
+    assert journal.export_csv(out) == CsvExport(rows=0, skipped=0)
     assert read_csv(out) == []
     assert list(tmp_path.glob(".out.csv.*")) == [], "no temporary file left behind"
 
@@ -537,7 +540,9 @@ def test_a_malformed_database_is_moved_aside(db_path: Path, clock: FakeClock) ->
     assert db_path.with_name("journal.sqlite3.corrupt-20250301-180000").read_bytes() == data
 
 
-def test_damage_reported_by_quick_check_is_moved_aside(db_path: Path, clock: FakeClock) -> None:
+def test_damage_reported_by_quick_check_is_moved_aside(
+    db_path: Path, clock: FakeClock, caplog: pytest.LogCaptureFixture
+) -> None:
     with Journal.open(db_path, clock=clock) as j:
         j.start_session("Kept", builtin="x")
     # One more page than the b-trees use: the pages read fine, quick_check reports the stray.
@@ -547,11 +552,21 @@ def test_damage_reported_by_quick_check_is_moved_aside(db_path: Path, clock: Fak
     data += bytes(len(data) // pages)
     db_path.write_bytes(bytes(data))
 
-    with Journal.open(db_path, clock=clock, tz=UTC) as j:
-        # quick_check, not the header read, found it (SQLite's own words follow ours).
-        assert j.message is not None and "integrity check failed" in j.message
+    with caplog.at_level(logging.WARNING), Journal.open(db_path, clock=clock, tz=UTC) as j:
+        kept = db_path.with_name("journal.sqlite3.corrupt-20250301-180000")
+        # Our words only: what happened and where the old file is, never SQLite's report.
+        assert j.message == (
+            "Your journal file was damaged, so a new, empty journal was started. "
+            f"The damaged file is kept as {kept}."
+        )
         assert j.sessions() == []
-    assert db_path.with_name("journal.sqlite3.corrupt-20250301-180000").read_bytes() == data
+    assert kept.read_bytes() == data
+    # SQLite's full report goes to the log, for whoever looks into it.
+    check = sqlite3.connect(f"{kept.as_uri()}?mode=ro", uri=True)
+    report = [row[0] for row in check.execute("PRAGMA quick_check")]
+    check.close()
+    assert report != ["ok"]
+    assert all(line in caplog.text for line in report)
 
 
 def test_a_locked_database_is_not_mistaken_for_damage(db_path: Path, tmp_path: Path) -> None:
@@ -622,3 +637,187 @@ def test_a_set_recorded_again_replaces_its_earlier_result(journal: Journal) -> N
     assert [s.check_answer for s in sets][:2] == [False, False]
     assert sets[1].resets_taken == 1
     assert sets[2].id == left
+
+
+# -- rows and files the app did not write ---------------------------------------------------
+
+
+def rated_session(journal: Journal, clock: FakeClock) -> int:
+    """A finished session rated before and after, with two sets answered "no"."""
+    clock.advance(hours=1)
+    sid = journal.start_session("Warm-up", builtin="warm-up")
+    journal.set_pain_before(sid, 4, PainLocation.LOWER_BACK)
+    for n in (1, 2):
+        journal.record_set(
+            sid, step_index=0, step_title="Bird Dog", set_number=n, check_answer=False
+        )
+    journal.finish_session(sid, Outcome.FINISHED)
+    journal.set_pain_after(sid, 2)
+    return sid
+
+
+def tamper(path: Path, *statements: str, drop_not_null: bool = False) -> None:
+    """Change the journal behind its back, as another program could: no constraints."""
+    if drop_not_null:  # a journal made by a tool whose tables allow NULL everywhere
+        db = raw(path)
+        db.execute("PRAGMA writable_schema = ON")
+        db.execute(
+            "UPDATE sqlite_master SET sql = replace(sql, 'NOT NULL', '') WHERE type = 'table'"
+        )
+        db.close()  # the next connection reads the edited schema
+    db = raw(path)
+    try:
+        db.execute("PRAGMA ignore_check_constraints = ON")
+        for statement in statements:
+            db.execute(statement)
+    finally:
+        db.close()
+
+
+DAMAGE = [
+    ("session", "started_at", "'yesterday'"),
+    ("session", "started_at", "'2025-03-01 18:00:00'"),  # no UTC offset
+    ("session", "started_at", "'0001-01-01T00:00:00+00:00'"),  # no zone can shift it
+    ("session", "started_at", "NULL"),
+    ("session", "ended_at", "'soon'"),
+    ("session", "routine_title", "NULL"),
+    ("session", "routine_title", "x'ff00'"),  # bytes, not text
+    ("session", "routine_title", "CAST(x'ff41' AS TEXT)"),  # text that is not UTF-8
+    ("session", "routine_kind", "'plugin'"),
+    ("session", "outcome", "'exploded'"),
+    ("session", "stopped_step_index", "'two'"),
+    ("session", "pain_before", "42"),
+    ("session", "pain_before", "-1"),
+    ("session", "pain_before", "'a lot'"),
+    ("session", "pain_before", "2.5"),
+    ("session", "pain_before_location", "'knee'"),
+    ("session", "pain_after", "11"),
+    ("session", "notes", "x'00'"),
+    ("set_record", "completed_at", "'later'"),
+    ("set_record", "completed_at", "NULL"),
+    ("set_record", "step_title", "NULL"),
+    ("set_record", "step_index", "-1"),
+    ("set_record", "set_number", "0"),
+    ("set_record", "check_answer", "2"),
+    ("set_record", "resets_taken", "'many'"),
+    ("set_record", "skipped", "7"),
+    ("set_record", "session_id", "'one'"),
+]
+
+
+@pytest.mark.parametrize(
+    ("table", "column", "value"), DAMAGE, ids=[f"{t}.{c}={v}" for t, c, v in DAMAGE]
+)
+def test_rows_the_app_did_not_write_are_left_out_and_counted(
+    db_path: Path, clock: FakeClock, table: str, column: str, value: str
+) -> None:
+    with Journal.open(db_path, clock=clock, tz=UTC) as j:
+        good = rated_session(j, clock)
+        victim = rated_session(j, clock)
+        victim_set = j.sets(victim)[0].id
+    row = victim if table == "session" else victim_set
+    tamper(
+        db_path,
+        f"UPDATE {table} SET {column} = {value} WHERE id = {row}",
+        drop_not_null=value == "NULL",
+    )
+
+    with Journal.open(db_path, clock=clock, tz=UTC) as j:
+        assert j.message is None, "one damaged row is not a damaged file"
+        sessions = [s.id for s in j.sessions()]
+        pain = [p.session_id for p in j.pain_series()]
+        sets = len(j.sets(victim))
+        checks = sum(r.checks_answered for r in j.disconnect_rate_by_exercise())
+        if table == "session":
+            assert (sessions, pain) == ([good], [good])
+            with pytest.raises(JournalError, match="damaged"):
+                j.session(victim)
+        else:
+            assert (sessions, pain) == ([victim, good], [good, victim])
+            assert (sets, checks) == (1, 3)
+        assert j.skipped_rows == 1, "each damaged row counted once, however often it is read"
+
+
+def test_the_csv_export_leaves_out_damaged_rows_and_says_how_many(
+    db_path: Path, clock: FakeClock, tmp_path: Path
+) -> None:
+    with Journal.open(db_path, clock=clock, tz=UTC) as j:
+        kept = rated_session(j, clock)  # one of its sets damaged
+        lost = rated_session(j, clock)  # the session itself damaged
+        bare = rated_session(j, clock)  # both sets damaged: the session stays, without sets
+        kept_set = j.sets(kept)[0].id
+        bare_sets = [s.id for s in j.sets(bare)]
+    tamper(
+        db_path,
+        f"UPDATE set_record SET completed_at = 'later' WHERE id IN ({kept_set}, {bare_sets[0]})",
+        f"UPDATE set_record SET step_index = -1 WHERE id = {bare_sets[1]}",
+        f"UPDATE session SET started_at = 'yesterday' WHERE id = {lost}",
+    )
+    out = tmp_path / "out.csv"
+    with Journal.open(db_path, clock=clock, tz=UTC) as j:
+        assert j.export_csv(out) == CsvExport(rows=2, skipped=4)
+    rows = read_csv(out)
+    assert [(r["session_id"], r["set_number"]) for r in rows] == [(str(kept), "2"), (str(bare), "")]
+    assert (rows[1]["pain_before"], rows[1]["pain_after"]) == ("4", "2")
+
+
+@pytest.mark.parametrize(
+    ("suffix", "named"), [("", "it"), ("-wal", "next to it, journal.sqlite3-wal")]
+)
+def test_a_folder_where_the_journal_should_be_is_named(
+    db_path: Path, suffix: str, named: str
+) -> None:
+    if suffix:
+        Journal.open(db_path).close()
+    Path(f"{db_path}{suffix}").mkdir()
+    with pytest.raises(JournalError) as failed:
+        Journal.open(db_path)
+    message = str(failed.value)
+    assert f"{db_path} could not be opened: {named} is a folder, not a file" in message
+    assert "Move that folder away" in message
+
+
+def test_a_file_where_the_journals_folder_should_be_is_named(tmp_path: Path) -> None:
+    blocker = tmp_path / "data"
+    blocker.write_text("not a folder")
+    with pytest.raises(JournalError) as failed:
+        Journal.open(blocker / "journal.sqlite3")
+    assert f"{blocker} is a file where a folder should be" in str(failed.value)
+
+
+def test_a_journal_locked_by_another_program_says_so(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    Journal.open(db_path).close()
+    monkeypatch.setattr(journal_module, "_BUSY_TIMEOUT_S", 0.05)
+    holder = raw(db_path)
+    holder.execute("BEGIN IMMEDIATE")  # as another copy of the app mid-migration would
+    try:
+        with pytest.raises(JournalError) as failed:
+            Journal.open(db_path)
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    message = str(failed.value)
+    assert f"{db_path} could not be opened: another program is holding it locked" in message
+    assert "Close other copies of routineplayer" in message
+
+
+def test_a_full_disk_is_named_when_writing(journal: Journal) -> None:
+    sid = journal.start_session("Warm-up", builtin="warm-up")
+    pages = journal._db.execute("PRAGMA page_count").fetchone()[0]
+    journal._db.execute(f"PRAGMA max_page_count = {pages}")  # the disk fills up now
+    with pytest.raises(JournalError) as failed:
+        for n in range(1, 1000):
+            journal.record_set(sid, step_index=0, step_title="Bird Dog " * 50, set_number=n)
+    assert "the disk is full (free some space" in str(failed.value)
+
+
+def test_a_journal_that_may_not_be_written_says_so(db_path: Path, clock: FakeClock) -> None:
+    Journal.open(db_path).close()
+    # The file as a read-only mount or a file owned by someone else would give it.
+    db = sqlite3.connect(f"{db_path.as_uri()}?mode=ro", uri=True, isolation_level=None)
+    j = Journal(db, db_path, message=None, read_only=False, clock=clock, tz=UTC)
+    with j, pytest.raises(JournalError) as failed:
+        j.start_session("Warm-up", builtin="warm-up")
+    assert "routineplayer may not write to it (check the permissions" in str(failed.value)

@@ -2,8 +2,9 @@
 and the exports (CSV for a spreadsheet, a one-page summary for a physiotherapist).
 
 The view only reads; it is refreshed each time it is shown, so a session recorded a moment
-ago is there. Files are chosen through ``choose_path`` (a save dialog by default), a seam
-that tests replace.
+ago is there. Rows of the journal the app could not have written (another program's edits)
+are left out by the journal; the view says how many. Files are chosen through
+``choose_path`` (a save dialog by default), a seam that tests replace.
 """
 
 from __future__ import annotations
@@ -57,6 +58,15 @@ def save_dialog(parent: QWidget, caption: str, name: str, filters: str) -> Path 
     start = str(Path.home() / name)
     chosen, _ = QFileDialog.getSaveFileName(parent, caption, start, filters)
     return Path(chosen) if chosen else None
+
+
+def damaged_note(count: int) -> str:
+    """One line about the entries the journal left out; empty when there are none."""
+    if count <= 0:
+        return ""
+    if count == 1:
+        return "1 damaged entry in your journal was left out."
+    return f"{count} damaged entries in your journal were left out."
 
 
 def _item(text: str, *, number: bool = False) -> QTableWidgetItem:
@@ -152,7 +162,10 @@ class HistoryView(QWidget):
             return
         self._show_sessions(sessions, done)
         self._show_charts(points, rates)
-        self.status.setText(self.journal.message or ("" if sessions else EMPTY_TEXT))
+        notes = [self.journal.message or "", damaged_note(self.journal.skipped_rows)]
+        if not any(notes) and not sessions:
+            notes = [EMPTY_TEXT]
+        self.status.setText(" ".join(note for note in notes if note))
 
     def _sets_done(self, session_id: int) -> tuple[int, int]:
         assert self.journal is not None
@@ -226,12 +239,13 @@ class HistoryView(QWidget):
         if self.journal is None:
             return None
         try:
-            rows = self.journal.export_csv(path)
+            export = self.journal.export_csv(path)
         except (JournalError, OSError) as exc:
             self.status.setText(f"Could not export to {path}: {exc}")
             return None
-        self.status.setText(f"Exported {rows} rows (one per set) to {path}.")
-        return rows
+        done = f"Exported {export.rows} rows (one per set) to {path}."
+        self.status.setText(" ".join(filter(None, (done, damaged_note(export.skipped)))))
+        return export.rows
 
     def write_summary(self, path: Path) -> Path | None:
         if self.journal is None:

@@ -57,14 +57,18 @@ class JournalRecorder(QObject):
         Opening cannot fail here: a journal that does not open leaves a recorder that
         records nothing (``journal`` None), with the reason in ``message``.
         """
+        unrecorded = "Routines play as usual, but sessions are not recorded."
         try:
             journal = Journal.open(path)
-        except Exception as exc:  # any failure: play on without a journal
+        except JournalError as exc:  # already says what is wrong and what to do
+            log.warning("could not open the journal: %s", exc)
+            recorder = cls(None, parent)
+            recorder.message = f"{exc} {unrecorded}"
+            return recorder
+        except Exception as exc:  # a bug: play on without a journal all the same
             log.exception("could not open the journal")
             recorder = cls(None, parent)
-            recorder.message = f"The session journal could not be opened ({exc}). " + (
-                "Routines play as usual, but sessions are not recorded."
-            )
+            recorder.message = f"The session journal could not be opened ({exc}). {unrecorded}"
             return recorder
         recorder = cls(journal, parent)
         recorder.message = journal.message

@@ -18,12 +18,9 @@ Strings are taken as written: ``say: Yes`` is the text "Yes", not a boolean.
 from __future__ import annotations
 
 import difflib
-import errno
 import functools
 import math
-import os
 import re
-import stat
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from enum import Enum
@@ -49,6 +46,7 @@ from routineplayer.core.model import (
     StepKind,
 )
 from routineplayer.core.problems import Problem, RoutineError
+from routineplayer.core.regular_file import read_regular_file
 from routineplayer.core.timeline import IncludeError, flatten_checked
 
 if TYPE_CHECKING:
@@ -968,22 +966,6 @@ def load_routine(path: str | Path, *, pure_python: bool = False) -> Routine:
         reason = exc.strerror or str(exc)
         raise RoutineError([Problem(file, 1, 1, "", f"cannot read the file: {reason}")]) from None
     return load_routine_bytes(data, file, source, pure_python=pure_python)
-
-
-def read_regular_file(path: str | Path, limit: int) -> bytes:
-    """Up to ``limit`` bytes of a regular file. Anything else (a FIFO, a device, a folder) is
-    refused with an OSError before a read can block: opening a FIFO with no writer waits
-    forever, and a device may never end."""
-    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY)
-    try:
-        mode = os.fstat(fd).st_mode
-        if not stat.S_ISREG(mode):
-            what = "a folder" if stat.S_ISDIR(mode) else "a pipe or a device"
-            raise OSError(errno.EINVAL, f"not a regular file but {what}")
-        with os.fdopen(fd, "rb", closefd=False) as stream:
-            return stream.read(limit)
-    finally:
-        os.close(fd)
 
 
 def include_problems(routine: Routine, library: Library) -> list[Problem]:

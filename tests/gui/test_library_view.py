@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from PySide6.QtCore import Qt
 
 from routineplayer.core.paths import user_cache_dir, user_routines_dir
@@ -45,9 +46,10 @@ def test_cards_are_cached_until_a_routine_file_changes() -> None:
     assert mine.length != next(c for c in first if c.title == "My morning").length
 
 
-def test_a_damaged_cache_is_rebuilt() -> None:
+@pytest.mark.parametrize("damage", ["{not json", "[" * 100_000 + "]" * 100_000])
+def test_a_damaged_cache_is_rebuilt(damage: str) -> None:
     cache = user_cache_dir() / CACHE_NAME
-    cache.write_text("{not json", encoding="utf-8")
+    cache.write_text(damage, encoding="utf-8")  # deep nesting raised RecursionError
     assert len(RoutineSource().cards()) >= 5
     assert json.loads(cache.read_text())["cards"]
 

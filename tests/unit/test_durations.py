@@ -41,7 +41,7 @@ def test_parse(text: object, seconds: float) -> None:
         *("", "abc", "30s1m", "1m1m", "1 minute", "s", "-", True, None, []),
         # What float() or a loose pattern would take, but docs/routine-format.md does not:
         *("٣٠s", "٣٠", "1 m 30 s", "1m 30s", "1M30S", "1_000", "1e3", "inf", "nan", "+30"),
-        *(".5s", "5.s", "30 s"),
+        *(".5s", "5.s", "30 s", "9" * 400, "9" * 400 + "s"),  # 400 digits: float('inf')
     ],
 )
 def test_parse_refuses_what_is_not_a_duration(text: object) -> None:

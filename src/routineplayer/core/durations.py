@@ -7,6 +7,7 @@ underscores, exponents, signs, ``inf`` or ``nan``.
 
 from __future__ import annotations
 
+import math
 import re
 from decimal import Decimal
 
@@ -32,12 +33,14 @@ def parse_duration(value: object) -> float:
         return float(value)
     if isinstance(value, str):
         text = value.strip()
+        seconds = math.nan
         if _PLAIN.fullmatch(text):
-            return float(text)
-        units = _UNITS.fullmatch(text)
-        if text and units:
-            return sum(float(n) * _UNIT_SECONDS[u] for u, n in units.groupdict().items() if n)
-        raise DurationError(f"expected {EXPECTED}, got {value!r}")
+            seconds = float(text)
+        elif text and (units := _UNITS.fullmatch(text)):
+            seconds = sum(float(n) * _UNIT_SECONDS[u] for u, n in units.groupdict().items() if n)
+        if math.isfinite(seconds):  # 400 digits are a float too: infinity, never a duration
+            return seconds
+        raise DurationError(f"expected {EXPECTED}, got {value!r:.60}")
     raise DurationError(f"expected {EXPECTED}, got {type(value).__name__}")
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from routineplayer import __version__, core
+from routineplayer.core import safe_json
 from routineplayer.core.library import Library, LibraryEntry
 from routineplayer.core.paths import user_cache_dir
 from routineplayer.gui.countdown import length_text
@@ -82,7 +83,7 @@ class RoutineSource:
 
     def _read_cache(self, key: str) -> list[RoutineCard] | None:
         try:
-            data = json.loads(self.cache.read_text(encoding="utf-8"))
+            data = safe_json.loads(safe_json.read_text(self.cache))  # ours, but maybe damaged
             if data.get("key") != key:
                 return None
             return [RoutineCard(**{**c, "equipment": tuple(c["equipment"])}) for c in data["cards"]]

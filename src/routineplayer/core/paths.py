@@ -32,10 +32,11 @@ log = logging.getLogger(__name__)
 # What each per-user folder keeps, in the words the window uses when it cannot be made.
 _KEEPS = {
     "data": "your routines, journal and recovery copies",
-    "cache": "rendered speech (it is rendered again each time)",
+    "cache": "rendered speech (it is made again each time)",
     "config": "your settings",
-    "log": "the log",
+    "log": "the log",  # logged, not shown: the log is for whoever reads a bug report
 }
+_SHOWN = ("data", "config", "cache")
 _not_kept: dict[str, str] = {}  # kind -> why, for the folders that could not be made
 _session_dirs: dict[str, Path] = {}
 
@@ -116,9 +117,11 @@ def _subdir(parent: Path, name: str, kind: str) -> Path:
 
 
 def not_kept() -> list[str]:
-    """What this session cannot keep, and why: one line each ("" when all is well)."""
+    """What this session cannot keep, and why: one line each, none when all is well."""
     return [
-        f"{_KEEPS[kind].capitalize()} will not be kept: {why}." for kind, why in _not_kept.items()
+        f"{_KEEPS[kind][:1].upper()}{_KEEPS[kind][1:]} will not be kept: {_not_kept[kind]}."
+        for kind in _SHOWN
+        if kind in _not_kept
     ]
 
 

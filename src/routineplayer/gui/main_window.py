@@ -134,7 +134,7 @@ class MainWindow(QMainWindow):
 
         lost = not_kept()
         if lost:
-            text = "\n".join([*lost, "Routines still play; nothing you do now can be saved there."])
+            text = "\n\n".join([*lost, "Routines still play as usual."])
             self.ask(error_dialog(self, "Some things will not be kept", text))
         message = self.recorder.message
         if message:

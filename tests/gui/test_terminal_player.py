@@ -196,3 +196,18 @@ def test_keys_and_lines() -> None:
     paused = Event(EventKind.PAUSED, 0.0, 0, None)
     assert event_line(paused) == "|| Paused: space carries on"
     assert event_line(Event(EventKind.STATE_CHANGED, 0.0, 0, None)) is None
+
+
+def test_a_rate_of_infinity_in_the_settings_does_not_stop_play() -> None:
+    # Settings are untrusted input: this crashed with OverflowError before play began.
+    paths.settings_path().write_text(
+        '{"voice": {"rate": Infinity, "volume": NaN}}', encoding="utf-8"
+    )
+    child = spawn("play", "upper-back-slides", "--audio-only")
+    try:
+        child.expect("Press Enter or space to start")
+        child.send("q")
+        child.expect(pexpect.EOF)
+    finally:
+        child.close(force=True)
+    assert child.exitstatus == 0, child.before

@@ -131,7 +131,8 @@ def our_onsets(monitor: str) -> tuple[list[float], list[float]]:
 
     player.play = timed_play  # type: ignore[method-assign]
     cues: list[Event] = []
-    driver = SessionDriver.for_timeline(timeline, sink=player)
+    # On time.monotonic, the clock the recording is stamped with (not the default BOOTTIME).
+    driver = SessionDriver.for_timeline(timeline, sink=player, clock=time.monotonic)
     driver.event_emitted.connect(
         lambda e: cues.append(e) if e.kind is EventKind.CUE and e.cue and e.cue.text else None
     )

@@ -91,7 +91,8 @@ def test_a_routine_through_the_session_driver_is_heard_whole_in_order_one_voice_
     player.cue_dropped.connect(dropped.append)
 
     cues: list[Event] = []
-    driver = SessionDriver.for_timeline(timeline, sink=player)
+    # On time.monotonic, the clock the recording is stamped with (not the default BOOTTIME).
+    driver = SessionDriver.for_timeline(timeline, sink=player, clock=time.monotonic)
     driver.event_emitted.connect(
         lambda e: cues.append(e) if e.kind is EventKind.CUE and e.cue and e.cue.text else None
     )

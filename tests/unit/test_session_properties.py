@@ -28,7 +28,7 @@ from routineplayer.core.session import (
     State,
 )
 from routineplayer.core.summary import SetOutcome
-from routineplayer.core.timeline import TEXT_PAUSED, SegmentKind, Timeline, expand
+from routineplayer.core.timeline import TEXT_PAUSED_AFTER_SLEEP, SegmentKind, Timeline, expand
 
 SECONDS = st.sampled_from([0.5, 1.0, 2.5, 4.0, 7.3, 12.0, 20.0, 45.0])
 CHECKS = st.none() | st.builds(
@@ -131,7 +131,9 @@ class Watcher:
                 assert event.at > self.last_now or (pausing and event.at == self.last_now)
             if jumped:
                 hypothesis.event("the clock jumped while something was pending")
-                assert [e.kind for e in events] == SLEEP_PAUSE and events[2].text == TEXT_PAUSED
+                assert [e.kind for e in events] == SLEEP_PAUSE and events[
+                    2
+                ].text == TEXT_PAUSED_AFTER_SLEEP
                 assert events[0].at == self.last_now and session.state is State.PAUSED
         else:
             assert starts == sorted(set(starts)) and all(i > before for i in starts)

@@ -34,15 +34,16 @@ Decisions (see issue 3):
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
+from routineplayer.core.clocks import session_clock
 from routineplayer.core.model import StepKind
 from routineplayer.core.summary import Ledger, SetOutcome, SetResult, Summary
 from routineplayer.core.timeline import (
     TEXT_PAUSED,
+    TEXT_PAUSED_AFTER_SLEEP,
     TEXT_RESUMED,
     TEXT_STOPPED,
     CueKind,
@@ -127,7 +128,7 @@ class Event:
 class Session:
     """One play of a timeline. Not thread-safe: drive it from one thread."""
 
-    def __init__(self, timeline: Timeline, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(self, timeline: Timeline, clock: Callable[[], float] = session_clock) -> None:
         self.timeline = timeline
         self._clock = clock
         self._segments: list[Segment] = list(timeline.segments)
@@ -389,7 +390,7 @@ class Session:
             and self._now - self._known > SLEEP_JUMP
             and self.next_due() is not None
         ):
-            self._pause(self._known, self._now)
+            self._pause(self._known, self._now, TEXT_PAUSED_AFTER_SLEEP)
             self._known = self._now
             return True
         self._advance()
@@ -466,14 +467,14 @@ class Session:
             self._paused_total += at - self._pause_began
         self._ended_at = at
 
-    def _pause(self, at: float, said_at: float) -> None:
+    def _pause(self, at: float, said_at: float, text: str = TEXT_PAUSED) -> None:
         """Freeze the segment clock at ``at``; the pause is announced at ``said_at``."""
         self._frozen = self.elapsed_in_segment(at)
         self._resume_state = self._state
         self._pause_began = at
         self._emit(EventKind.PAUSED, at)
         self._set_state(State.PAUSED, at)
-        self._emit_cue(TimedCue(self._frozen, TEXT_PAUSED, CueKind.ANNOUNCE), said_at)
+        self._emit_cue(TimedCue(self._frozen, text, CueKind.ANNOUNCE), said_at)
 
     def _resume(self) -> None:
         now = self._now

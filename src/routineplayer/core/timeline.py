@@ -39,6 +39,7 @@ WORDS_PER_SECOND = 2.5  # speech pace assumed when sizing a lead-in around its a
 RESET_GET_READY_BEFORE_END = 5.0
 
 TEXT_PAUSED = "Paused. Press space to carry on."
+TEXT_PAUSED_AFTER_SLEEP = "Paused while the computer was asleep. Press space to carry on."
 TEXT_RESUMED = "Carrying on."
 TEXT_STOPPED = "Stopped. Take your time getting up."
 
@@ -152,7 +153,13 @@ class Timeline:
                 for cue in reset_segment(seg).cues:
                     texts.setdefault(cue.text)
                 texts.setdefault(resets_exhausted_text(seg.check))
-        for extra in (self.closing_text, TEXT_PAUSED, TEXT_RESUMED, TEXT_STOPPED):
+        for extra in (
+            self.closing_text,
+            TEXT_PAUSED,
+            TEXT_PAUSED_AFTER_SLEEP,
+            TEXT_RESUMED,
+            TEXT_STOPPED,
+        ):
             texts.setdefault(extra)
         texts.pop("", None)
         return list(texts)

@@ -68,7 +68,8 @@ class SessionDriver(QObject):
         *,
         clock: Callable[[], float] | None = None,
     ) -> SessionDriver:
-        """A driver of a new session of ``timeline`` on ``clock`` (time.monotonic)."""
+        """A driver of a new session of ``timeline`` on ``clock`` (core.clocks.session_clock,
+        which counts a suspend, by default)."""
         session = Session(timeline) if clock is None else Session(timeline, clock)
         return cls(session, sink, parent)
 

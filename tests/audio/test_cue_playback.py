@@ -26,6 +26,7 @@ from routineplayer.core.session import Event, EventKind, State
 from routineplayer.core.timeline import Timeline, expand
 from routineplayer.gui.session_driver import SessionDriver
 from routineplayer.speech.player import CuePlayer, PlayerState
+from routineplayer.speech.wavtools import CUE_RATE
 
 pytestmark = [pytest.mark.audio, pytest.mark.speech]
 
@@ -194,3 +195,37 @@ def test_higher_priority_cuts_with_a_fade_lower_queues_and_a_stale_cue_is_droppe
     assert "2" not in started
     _, two_match = recording.locate(clip_of(player, "2"), t0 + 5.0, t0 + 8.5)
     assert two_match < 0.5, "a dropped cue must not be heard"
+
+
+LONGEST = (
+    "Kneel on all fours with a paper plate under each hand. Breathe out, scoop up from your "
+    "lower belly, and slide one plate forward along the floor as far as is comfortable, "
+    "keeping your back long and level. Pause there for a moment, then breathe in and draw "
+    "the plate back under your shoulder without letting your lower back sag or your hips tip."
+)
+
+
+def test_a_long_cue_is_heard_to_its_last_syllable(
+    qtbot: QtBot, recorder: Recorder, player: CuePlayer
+) -> None:
+    # Qt's default coarse timer ended the voice up to 5% early: 0.45 s of an 18 s cue.
+    render([LONGEST])
+    player.prepare([LONGEST])
+    finished: list[float] = []
+    player.cue_finished.connect(lambda text: finished.append(time.monotonic()))
+    t0 = time.monotonic() + 0.2
+    clip = clip_of(player, LONGEST)
+    seconds = len(clip) / CUE_RATE
+    assert seconds > 12.0, "a long cue, so that 5% would be heard"
+    at_times(
+        qtbot, t0, [(0.0, lambda: player.play(LONGEST, 1, None)), (seconds + 1.0, lambda: None)]
+    )
+    recording = recorder.stop()
+
+    whole = find(recording, player, LONGEST, t0, 0.5)
+    assert whole.match >= HEARD
+    tail = clip[-int(0.3 * recording.rate) :]  # its last 0.3 s, where it was cut
+    tail_at, tail_match = recording.locate(tail, whole.onset + seconds - 1.0, whole.onset + seconds)
+    assert tail_match >= HEARD, f"the last 0.3 s was not heard (match {tail_match:.2f})"
+    assert abs(tail_at - (whole.onset + seconds - 0.3)) < 0.02
+    assert finished and finished[0] >= whole.onset + seconds - 0.01  # freed only once heard

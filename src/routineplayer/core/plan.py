@@ -2,7 +2,9 @@
 
 Times are planned seconds from the start of the routine. Open-ended segments (a rep set
 that waits for "done", the safety check that waits for an answer) count with the time
-the timeline assumes for them, and are marked so.
+the timeline assumes for them, and are marked so. Cue times are final: a cue that the
+timeline's cue spacing moved off another is shown where it will be said, marked with where
+it was planned, and one left unsaid is listed as not said (core.timeline's docstring).
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from routineplayer.core.timeline import Segment, SegmentKind, Timeline
+from routineplayer.core.timeline import Segment, SegmentKind, TimedCue, Timeline
 
 
 def format_clock(seconds: float) -> str:
@@ -50,16 +52,22 @@ def plan_text(timeline: Timeline) -> str:
     for seg in timeline.segments:
         span = f"{format_clock(seg.start):>8} - {format_clock(seg.end):>8}"
         lines.append(f"{span}  {seg.kind.value:<9}  {_segment_label(seg)}{_segment_note(seg)}")
-        chimes = 0
-        for cue in seg.cues:
-            if not cue.text:
-                chimes += 1
-                continue
-            lines.append(f'{format_clock(seg.start + cue.offset):>8}{"":13}"{cue.text}"')
+        said = [(c.offset, _said(seg, c)) for c in seg.cues if c.text]
+        chimes = len(seg.cues) - len(said)
+        # Unsaid cues go among the said ones at their time, so a reader sees what they gave way to.
+        unsaid = [(c.offset, f'(not said, voice busy: "{c.text}")') for c in seg.unsaid]
+        for offset, words in sorted([*said, *unsaid], key=lambda line: line[0]):
+            lines.append(f"{format_clock(seg.start + offset):>8}{'':13}{words}")
         if chimes:
             lines.append(f"{'':21}(+{chimes} chimes)")
     lines.append(f'{format_clock(timeline.total):>8}{"":13}"{timeline.closing_text}"')
     return "\n".join(lines) + "\n"
+
+
+def _said(seg: Segment, cue: TimedCue) -> str:
+    if cue.moved_from is not None:
+        return f'"{cue.text}"  (moved from {format_clock(seg.start + cue.moved_from)})'
+    return f'"{cue.text}"'
 
 
 def plan_data(timeline: Timeline) -> dict[str, Any]:
@@ -101,8 +109,15 @@ def _segment_data(index: int, seg: Segment) -> dict[str, Any]:
                 "text": cue.text,
                 "kind": cue.kind.value,
                 "chime": cue.chime,
+                # null, or where it was planned before cue spacing moved it off another
+                "moved_from": None if cue.moved_from is None else seg.start + cue.moved_from,
             }
             for cue in seg.cues
+        ],
+        # spoken cues left out because an earlier or more important one holds the voice
+        "unsaid": [
+            {"at": seg.start + cue.offset, "text": cue.text, "kind": cue.kind.value}
+            for cue in seg.unsaid
         ],
         "breath_phases": [
             {"at": seg.start + p.offset, "duration": p.duration, "phase": p.phase.value}

@@ -7,17 +7,32 @@ The nominal path is expanded ahead: every check answered "no", every rep step wi
 tempo taking DEFAULT_SECONDS_PER_REP per rep. A "yes" makes the session insert
 ``reset_segment`` and replay the set's segments (``set_segments``); those texts are part of
 ``cue_texts`` too, so all speech can be rendered before play starts.
+
+Spoken cues of one segment never talk over each other by the estimate ``speech_seconds``
+(words / WORDS_PER_SECOND): cues that fall together are resolved here, by core.cue_spacing's
+rule, before anything consumes the timeline. Chimes may overlap speech. Tied cues keep
+their time, or are left unsaid when an earlier tied cue is still speaking: the segment's
+opening cue ("Begin.", "Switch sides", "Get ready", "Rest.", the check question, the reset
+cue), safety cues, and countdown-kind cues (the "3", "2", "1", rep counts and breath words,
+which mark the movement and the breath). Free cues take what is left, announcements
+("Next: ...", the author's cues, "Get ready to try again.") before encouragement ("Halfway.",
+imagery): each keeps its time if the voice is quiet then, else moves to the nearest quiet
+moment within cue_spacing.MAX_MOVE seconds (``TimedCue.moved_from`` keeps where it was),
+else is left unsaid (``Segment.unsaid``; a chime it had still sounds). Which cues are tied
+is said here (``_spaced``); how claims on the voice are resolved, in core.cue_spacing.
+docs/routine-format.md ("When cues fall together") says the same for authors.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from enum import StrEnum
 from pathlib import PurePath
 
 from routineplayer.core.cost import first_excess, opening_cost
+from routineplayer.core.cue_spacing import Claim, place
 from routineplayer.core.durations import spoken_duration
 from routineplayer.core.model import (
     DEFAULT_SECONDS_PER_REP,
@@ -61,7 +76,10 @@ class CueKind(StrEnum):
 
     @property
     def priority(self) -> int:
-        """Higher wins when two voices would overlap: safety > countdown > announce > rest."""
+        """Higher wins when two voices would overlap: safety > countdown > announce > rest.
+
+        Live, speech/voice_policy.py decides by it alone; the timeline's cue spacing first
+        ties some cues to their time (the module docstring) and ranks the rest by it."""
         return _PRIORITY[self]
 
 
@@ -92,6 +110,7 @@ class TimedCue:
     text: str  # "" = chime only
     kind: CueKind
     chime: str | None = None
+    moved_from: float | None = None  # the offset it was planned at, if cue spacing moved it
 
     @property
     def priority(self) -> int:
@@ -118,6 +137,7 @@ class Segment:
     side: str | None = None
     cues: tuple[TimedCue, ...] = ()
     breath: tuple[BreathPhase, ...] = ()
+    unsaid: tuple[TimedCue, ...] = ()  # spoken cues that cue spacing left out: for plan only
     check: Check | None = None
     start: float = 0.0  # planned start, seconds from the start of the routine
 
@@ -277,13 +297,48 @@ def _countdown(end: float) -> list[TimedCue]:
     ]
 
 
+# Besides a segment's opening cue, these keep their time: they mark the movement or the breath.
+_TIED_KINDS = frozenset({CueKind.SAFETY, CueKind.COUNTDOWN})
+
+
+def _spaced(
+    opening: TimedCue | None, others: Iterable[TimedCue], length: float | None
+) -> tuple[tuple[TimedCue, ...], tuple[TimedCue, ...]]:
+    """A segment's cues in time order, no spoken one over another by the rule in the module
+    docstring; and the spoken cues that rule left unsaid."""
+    ordered = sorted(
+        [*([opening] if opening is not None else []), *others],
+        key=lambda c: (c.offset, c is not opening, -c.priority),
+    )
+    claims = [
+        Claim(c.offset, speech_seconds(c.text), c is opening or c.kind in _TIED_KINDS, c.priority)
+        for c in ordered
+        if c.text
+    ]
+    starts = iter(place(claims, length))
+    cues: list[TimedCue] = []
+    unsaid: list[TimedCue] = []
+    for cue in ordered:
+        at = next(starts) if cue.text else cue.offset
+        if at is None:
+            unsaid.append(cue)
+            if cue.chime:
+                cues.append(replace(cue, text=""))
+        elif at != cue.offset:
+            cues.append(replace(cue, offset=at, moved_from=cue.offset))
+        else:
+            cues.append(cue)
+    cues.sort(key=lambda c: (c.offset, -c.priority))
+    return tuple(cues), tuple(unsaid)
+
+
 def _lead_in(step: Step, index: int, routine: Routine) -> Segment:
     say = f" {step.say}" if step.say else ""
     text = f"Get ready: {step.display_title}. {dose_text(step)}.{say}"
     if step.waits_for_done:
         text += " Press space when each set is done."
     length = max(routine.lead_in, math.ceil(speech_seconds(text)) + COUNTDOWN_FROM + 1.0)
-    cues = [TimedCue(0.0, text, CueKind.ANNOUNCE), *_countdown(length)]
+    cues, unsaid = _spaced(TimedCue(0.0, text, CueKind.ANNOUNCE), _countdown(length), length)
     return Segment(
         SegmentKind.LEAD_IN,
         index,
@@ -292,7 +347,8 @@ def _lead_in(step: Step, index: int, routine: Routine) -> Segment:
         length,
         length,
         set_count=step.sets,
-        cues=tuple(cues),
+        cues=cues,
+        unsaid=unsaid,
     )
 
 
@@ -359,12 +415,13 @@ def _work(step: Step, index: int, set_no: int, side_no: int, next_title: str | N
 
     cues: list[TimedCue] = []
     breath: tuple[BreathPhase, ...] = ()
+    opening: TimedCue | None = None
     if step.kind is StepKind.BREATHING and length is not None:
         # The first "breathe in" (with its chime) is the start signal.
         breath, breath_cues = _breathing(step, length)
         cues.extend(breath_cues)
     else:
-        cues.append(TimedCue(0.0, start_text, CueKind.ANNOUNCE, chime))
+        opening = TimedCue(0.0, start_text, CueKind.ANNOUNCE, chime)
     if length is not None and step.kind is not StepKind.BREATHING:
         if step.kind is StepKind.REPS and step.tempo and step.tempo >= 1.5 and step.reps:
             cues.extend(
@@ -381,7 +438,7 @@ def _work(step: Step, index: int, set_no: int, side_no: int, next_title: str | N
             cues.append(TimedCue(next_at, f"Next: {next_title}.", CueKind.ANNOUNCE))
     limit = length if length is not None else math.inf
     cues.extend(TimedCue(c.at, c.say, CueKind.ANNOUNCE) for c in step.cues if c.at < limit)
-    cues.sort(key=lambda c: (c.offset, -c.priority))
+    spaced, unsaid = _spaced(opening, cues, length)
     kind = SegmentKind.WORK if length is not None else SegmentKind.WAIT_DONE
     return Segment(
         kind,
@@ -393,8 +450,9 @@ def _work(step: Step, index: int, set_no: int, side_no: int, next_title: str | N
         set_number=set_no,
         set_count=step.sets,
         side=side,
-        cues=tuple(cues),
+        cues=spaced,
         breath=breath,
+        unsaid=unsaid,
     )
 
 
@@ -417,9 +475,10 @@ def _check(step: Step, index: int, set_no: int) -> Segment:
 
 
 def _rest(step: Step, index: int, seconds: float, text: str, set_no: int) -> Segment:
-    cues = [TimedCue(0.0, text, CueKind.ANNOUNCE, "rest"), *_countdown(seconds)]
+    cues = _countdown(seconds)
     if seconds >= NEXT_UP_MIN_SECONDS:
-        cues.insert(1, TimedCue(seconds / 2, "Halfway through the rest.", CueKind.ENCOURAGE))
+        cues.append(TimedCue(seconds / 2, "Halfway through the rest.", CueKind.ENCOURAGE))
+    spaced, unsaid = _spaced(TimedCue(0.0, text, CueKind.ANNOUNCE, "rest"), cues, seconds)
     return Segment(
         SegmentKind.REST,
         index,
@@ -429,7 +488,8 @@ def _rest(step: Step, index: int, seconds: float, text: str, set_no: int) -> Seg
         seconds,
         set_number=set_no,
         set_count=step.sets,
-        cues=tuple(cues),
+        cues=spaced,
+        unsaid=unsaid,
     )
 
 
@@ -477,7 +537,7 @@ def reset_segment(check_segment: Segment) -> Segment:
     check = check_segment.check
     assert check is not None
     seconds = check.reset
-    cues = [TimedCue(0.0, check.reset_cue, CueKind.SAFETY, "rest")]
+    cues: list[TimedCue] = []
     if seconds >= 90:
         cues.append(TimedCue(seconds - 60, "One minute of rest left.", CueKind.ENCOURAGE))
     get_ready = seconds - RESET_GET_READY_BEFORE_END
@@ -485,6 +545,8 @@ def reset_segment(check_segment: Segment) -> Segment:
         cues.append(TimedCue(get_ready, "Get ready to try again.", CueKind.ANNOUNCE))
     # The countdown follows "get ready" without talking over it.
     cues.extend(c for c in _countdown(seconds) if c.offset > get_ready + 1.5)
+    opening = TimedCue(0.0, check.reset_cue, CueKind.SAFETY, "rest")
+    spaced, unsaid = _spaced(opening, cues, seconds)
     return replace(
         check_segment,
         kind=SegmentKind.RESET,
@@ -492,7 +554,8 @@ def reset_segment(check_segment: Segment) -> Segment:
         instruction=check.reset_cue,
         duration=seconds,
         planned=seconds,
-        cues=tuple(cues),
+        cues=spaced,
+        unsaid=unsaid,
         check=None,
     )
 

@@ -6,6 +6,7 @@ import csv
 import logging
 import sqlite3
 import struct
+import time
 from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -785,10 +786,25 @@ def test_a_file_where_the_journals_folder_should_be_is_named(tmp_path: Path) -> 
     assert f"{blocker} is a file where a folder should be" in str(failed.value)
 
 
+def test_a_current_journal_opens_at_once_while_another_program_writes(db_path: Path) -> None:
+    # Nothing to migrate, so no write lock is asked for: opening never waits out the busy
+    # timeout (5 s, on the window's thread at start-up); writes wait in the recorder's queue.
+    Journal.open(db_path).close()
+    holder = raw(db_path)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        started = time.perf_counter()
+        Journal.open(db_path).close()
+        assert time.perf_counter() - started < 1.0
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+
+
 def test_a_journal_locked_by_another_program_says_so(
     db_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    Journal.open(db_path).close()
+    sqlite3.connect(db_path).close()  # a new journal: it must be set up, which needs a write
     monkeypatch.setattr(journal_module, "_BUSY_TIMEOUT_S", 0.05)
     holder = raw(db_path)
     holder.execute("BEGIN IMMEDIATE")  # as another copy of the app mid-migration would

@@ -2,15 +2,12 @@
 
 speech.Renderer is synchronous (it talks to its worker process), so it runs on a plain
 background thread; each rendered text comes back to the GUI thread as a queued signal and
-is loaded into the CuePlayer there. The list of installed voices is asked for the same way
-(``request_voices()`` -> ``voices_ready``): nothing here waits for the worker on the GUI
-thread. Nothing here is imported until a routine is prepared: QtMultimedia and the worker
-process cost start-up time the library does not need.
+is loaded into the CuePlayer there. Nothing here is imported until a routine is prepared:
+QtMultimedia and the worker process cost start-up time the library does not need.
 """
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import threading
 from collections.abc import Callable
@@ -30,11 +27,6 @@ log = logging.getLogger(__name__)
 FIRST_CUE_WAIT_MS = 15_000  # longest a start waits for its first minute to be rendered
 QUIET_POLL_MS = 100
 QUIET_WAIT_MS = 8000  # longest anything waits for the voice to finish what it is saying
-# close(): after the worker is killed, a render lets go in milliseconds; don't wait for one
-# that does not (a daemon thread, it cannot keep the app alive).
-CLOSE_JOIN_S = 0.3
-
-VoiceList = list[tuple[str, str]]  # (id, name) of each installed voice, by name
 
 
 OPENING_SECONDS = 60.0
@@ -50,20 +42,15 @@ def opening_texts(timeline: Timeline) -> list[str]:
 class Voice(QObject):
     progress = Signal(int, int)  # cues ready, cues in the routine
     status_changed = Signal(str)  # why speech or sound is off and how to fix it; "" if fine
-    voices_ready = Signal(object)  # VoiceList: the installed voices, answering request_voices()
     _rendered = Signal(str, bool, int, int)  # from the render thread: text, ok, done, total
-    _voices_found = Signal(object)  # from the voices thread: VoiceList
 
-    def __init__(self, parent: QObject | None = None, renderer: Renderer | None = None) -> None:
-        """``renderer``: one to use instead of a default one made when first needed (tests)."""
+    def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._player: CuePlayer | None = None
-        self._renderer = renderer
+        self._renderer: Renderer | None = None
         self._thread: threading.Thread | None = None
-        self._voices_thread: threading.Thread | None = None
         self._cancel = threading.Event()
         self._rendered.connect(self._on_rendered)
-        self._voices_found.connect(self.voices_ready)
 
     @property
     def player(self) -> CuePlayer:
@@ -96,44 +83,18 @@ class Voice(QObject):
             self._renderer.settings = settings
         save_voice_settings(settings)
 
-    def _ensure_renderer(self) -> Renderer:
+    def voices(self) -> list[tuple[str, str]]:
+        """(id, name) of the installed voices; empty when speech is off."""
+        if not self.player.speech_available:
+            return []
         if self._renderer is None:
             from routineplayer.speech.renderer import Renderer
 
             self._renderer = Renderer(self.player.settings)
-        return self._renderer
-
-    def known_voices(self) -> VoiceList | None:
-        """The installed voices if known (empty when speech is off), else None: never waits.
-        Known once any worker has started (its greeting lists them), then kept."""
-        if not self.player.speech_available:
-            return []
-        found = self._renderer.known_voices if self._renderer is not None else None
-        return None if found is None else _by_name(found)
-
-    def request_voices(self) -> None:
-        """Ask for the installed voices in the background; ``voices_ready`` brings them (at
-        once, from this call, if they are known already). An empty list: none could be
-        found (the worker failed); asking again tries again."""
-        known = self.known_voices()
-        if known is not None:
-            self.voices_ready.emit(known)
-            return
-        if self._voices_thread is not None and self._voices_thread.is_alive():
-            return  # its answer is on the way
-        self._voices_thread = threading.Thread(
-            target=self._find_voices, args=(self._ensure_renderer(),), daemon=True
+        found = self._renderer.voices()
+        return sorted(
+            ((str(v["id"]), str(v.get("name") or v["id"])) for v in found), key=lambda v: v[1]
         )
-        self._voices_thread.start()
-
-    def _find_voices(self, renderer: Renderer) -> None:
-        try:
-            found = _by_name(renderer.voices())
-        except Exception:  # the list stays "Default voice"; nothing else depends on it
-            log.exception("listing the installed voices failed")
-            found = []
-        with contextlib.suppress(RuntimeError):  # this Voice was deleted meanwhile
-            self._voices_found.emit(found)
 
     def prepare_texts(self, texts: list[str]) -> None:
         """Render ``texts`` (in this order) in the background, replacing any render under way."""
@@ -142,30 +103,23 @@ class Voice(QObject):
         self.status_changed.emit(player.reason)
         if not player.speech_available:
             return
-        renderer = self._ensure_renderer()
+        if self._renderer is None:
+            from routineplayer.speech.renderer import Renderer
+
+            self._renderer = Renderer(player.settings)
         texts = list(dict.fromkeys(texts))
         self._cancel = threading.Event()
-        # The settings are taken here, on the GUI thread, as the player has them: the batch
-        # renders exactly the files the player will look up, whatever changes after.
         self._thread = threading.Thread(
-            target=self._render,
-            args=(renderer, texts, player.settings, self._cancel),
-            daemon=True,
+            target=self._render, args=(self._renderer, texts, self._cancel), daemon=True
         )
         self._thread.start()
 
-    def _render(
-        self,
-        renderer: Renderer,
-        texts: list[str],
-        settings: VoiceSettings,
-        cancel: threading.Event,
-    ) -> None:
+    def _render(self, renderer: Renderer, texts: list[str], cancel: threading.Event) -> None:
         def report(p: RenderProgress) -> None:
             self._rendered.emit(p.text, p.ok, p.done, p.total)
 
         try:
-            result = renderer.render(texts, report, cancel, settings)
+            result = renderer.render(texts, report, cancel)
         except Exception:  # the routine plays on with chimes and text
             log.exception("rendering speech failed")
             return
@@ -242,16 +196,8 @@ class Voice(QObject):
             self._player.stop()
 
     def close(self) -> None:
-        """Stop rendering for good. The worker is killed first, so a render waiting on it
-        (even a hung one) fails at once; then the render thread gets a moment to finish."""
         self.cancel()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
         if self._renderer is not None:
             self._renderer.close()
-        if self._thread is not None:
-            self._thread.join(timeout=CLOSE_JOIN_S)
-
-
-def _by_name(found: list[dict[str, object]]) -> VoiceList:
-    return sorted(
-        ((str(v["id"]), str(v.get("name") or v["id"])) for v in found), key=lambda v: v[1]
-    )

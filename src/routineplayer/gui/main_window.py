@@ -361,9 +361,5 @@ class MainWindow(QMainWindow):
         if self._playback is not None:
             self._playback.close()  # a routine playing is stopped: the journal records it
         if self._recorder is not None:
-            lost = self._recorder.close()  # waits a moment for records a lock held back
-            if lost:
-                from routineplayer.gui.dialogs import error_dialog
-
-                self.ask(error_dialog(self, "Your journal", lost))
+            self._recorder.close()
         super().closeEvent(event)

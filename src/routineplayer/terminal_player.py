@@ -169,7 +169,7 @@ class TerminalPlayer(QObject):
         self._starting = False  # start() runs once
         self._leaving = False  # a signal said to go: no summary, no question after
         if recorder is not None:
-            recorder.attach(driver)  # first: the session's end is queued before it is told
+            recorder.attach(driver)  # first: the session's end is written before it is told
             recorder.problem.connect(lambda text: self.say(f"! {text}"))
         driver.event_emitted.connect(self._on_event)
         if voice is not None:

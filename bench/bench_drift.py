@@ -41,7 +41,7 @@ from PySide6.QtWidgets import QApplication
 from routineplayer.core.model import Breathing, Routine, Step, StepKind
 from routineplayer.core.session import Event, EventKind, Session, State
 from routineplayer.core.timeline import Timeline, expand
-from routineplayer.gui.session_driver import SessionDriver
+from routineplayer.runtime.session_driver import SessionDriver
 
 FIGURES = (
     "drift_end_ms",

@@ -104,7 +104,7 @@ def our_onsets(monitor: str) -> tuple[list[float], list[float]]:
     from PySide6.QtWidgets import QApplication
 
     from routineplayer.core.session import Event, EventKind, State
-    from routineplayer.gui.session_driver import SessionDriver
+    from routineplayer.runtime.session_driver import SessionDriver
     from routineplayer.speech.player import CuePlayer
     from routineplayer.speech.renderer import Renderer
 

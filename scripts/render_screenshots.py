@@ -20,7 +20,7 @@ from routineplayer.core.session import State
 from routineplayer.core.timeline import Timeline
 from routineplayer.gui.app import create_application
 from routineplayer.gui.main_window import MainWindow
-from routineplayer.gui.session_driver import SessionDriver
+from routineplayer.runtime.session_driver import SessionDriver
 
 SIZE = (1100, 760)
 

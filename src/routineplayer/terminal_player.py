@@ -24,8 +24,7 @@ from contextlib import suppress
 from functools import partial
 from typing import Any, TextIO
 
-from PySide6.QtCore import QLoggingCategory, QObject, QSocketNotifier, QTimer
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtCore import QCoreApplication, QLoggingCategory, QObject, QSocketNotifier, QTimer
 
 from routineplayer.core.durations import spoken_duration
 from routineplayer.core.plan import format_clock
@@ -38,15 +37,15 @@ from routineplayer.core.rating_prompts import (
 from routineplayer.core.safety import notice_needed_before_play, safety_notice
 from routineplayer.core.session import STATE_OF_SEGMENT, Event, EventKind, State
 from routineplayer.core.timeline import SegmentKind, Timeline
-from routineplayer.gui.commands import dispatch
-from routineplayer.gui.journal.recorder import JournalRecorder
-from routineplayer.gui.journal.speak import QUESTION_CHIME
-from routineplayer.gui.journal.speak import say as speak
-from routineplayer.gui.keymap import Command
-from routineplayer.gui.session_driver import SessionDriver
-from routineplayer.gui.summary_text import summary_lines
-from routineplayer.gui.view_text import set_text
-from routineplayer.gui.voice import Voice, opening_texts
+from routineplayer.runtime.commands import dispatch
+from routineplayer.runtime.journal_recorder import JournalRecorder
+from routineplayer.runtime.keymap import Command
+from routineplayer.runtime.session_driver import SessionDriver
+from routineplayer.runtime.speak import QUESTION_CHIME
+from routineplayer.runtime.speak import say as speak
+from routineplayer.runtime.summary_text import summary_lines
+from routineplayer.runtime.view_text import set_text
+from routineplayer.runtime.voice import Voice, opening_texts
 
 KEYS: dict[str, Command] = {
     " ": Command.PAUSE_OR_DONE,
@@ -357,7 +356,7 @@ class TerminalPlayer(QObject):
             self.say(f"  {text}")
 
     def _finish(self) -> None:
-        app = QGuiApplication.instance()
+        app = QCoreApplication.instance()
         if app is not None:
             app.exit(self.exit_code)
 
@@ -409,7 +408,7 @@ def run(
     QLoggingCategory.setFilterRules(
         "qt.multimedia.*.info=false\nqt.multimedia.symbolsresolver.warning=false"
     )
-    app = QGuiApplication.instance() or QGuiApplication([sys.argv[0], "-platform", "offscreen"])
+    app = QCoreApplication.instance() or QCoreApplication([sys.argv[0]])
     out = out or sys.stdout
     voice = Voice() if speech else None
     driver = SessionDriver.for_timeline(timeline, voice.player if voice is not None else None)

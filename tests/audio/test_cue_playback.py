@@ -24,7 +24,7 @@ from support import at_times, chime_clip, render
 from routineplayer.core.model import Routine, Step, StepKind
 from routineplayer.core.session import Event, EventKind, State
 from routineplayer.core.timeline import Timeline, expand
-from routineplayer.gui.session_driver import SessionDriver
+from routineplayer.runtime.session_driver import SessionDriver
 from routineplayer.speech.player import CuePlayer, PlayerState
 from routineplayer.speech.wavtools import CUE_RATE
 

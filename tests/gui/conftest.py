@@ -19,7 +19,7 @@ from routineplayer.core.timeline import Timeline
 from routineplayer.gui.keep_awake import KeepAwake
 from routineplayer.gui.main_window import MainWindow
 from routineplayer.gui.player_controller import PlayerController
-from routineplayer.gui.session_driver import SessionDriver
+from routineplayer.runtime.session_driver import SessionDriver
 
 T0 = 1000.0
 D = TypeVar("D", bound=QDialog)

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from routineplayer.core.library import Library
 from routineplayer.core.session import State
 from routineplayer.core.timeline import Timeline, expand
-from routineplayer.gui.session_driver import SessionDriver
+from routineplayer.runtime.session_driver import SessionDriver
 
 BUILTIN_WITH_CHECKS = "upper-back-slides"
 STEP = 10.0  # seconds: well under core.session.SLEEP_JUMP

@@ -9,9 +9,9 @@ from pytestqt.qtbot import QtBot
 
 from routineplayer.core.journal import Journal
 from routineplayer.core.session import State
-from routineplayer.gui.commands import dispatch
-from routineplayer.gui.journal.recorder import JournalRecorder
-from routineplayer.gui.keymap import Command
+from routineplayer.runtime.commands import dispatch
+from routineplayer.runtime.journal_recorder import JournalRecorder
+from routineplayer.runtime.keymap import Command
 
 
 def test_session_keys_before_start_do_nothing_and_others_pass_through(qtbot: QtBot) -> None:

@@ -19,7 +19,7 @@ from routineplayer.core.rating_prompts import PainAnswer, When
 from routineplayer.core.session import State
 from routineplayer.gui.journal.history_view import HistoryView
 from routineplayer.gui.journal.pain_prompt import PainDialog
-from routineplayer.gui.journal.recorder import JournalRecorder
+from routineplayer.runtime.journal_recorder import JournalRecorder
 
 BUILTIN = "upper-back-slides"
 

@@ -17,8 +17,8 @@ from routineplayer.core.pain import PainLocation
 from routineplayer.core.rating_prompts import PainAnswer
 from routineplayer.core.session import State
 from routineplayer.core.timeline import expand
-from routineplayer.gui.journal.recorder import JournalRecorder, routine_origin
-from routineplayer.gui.session_driver import SessionDriver
+from routineplayer.runtime.journal_recorder import JournalRecorder, routine_origin
+from routineplayer.runtime.session_driver import SessionDriver
 
 BUILTIN = "upper-back-slides"
 

@@ -27,7 +27,7 @@ from PySide6.QtCore import QCoreApplication
 app = QCoreApplication([])
 from journal_support import builtin_timeline, fake_driver, play_driver
 from routineplayer.core.session import EventKind
-from routineplayer.gui.journal.recorder import JournalRecorder
+from routineplayer.runtime.journal_recorder import JournalRecorder
 
 recorder = JournalRecorder.open(Path(sys.argv[1]))
 recorder.problem.connect(lambda text: print("problem", text, flush=True))

@@ -18,7 +18,7 @@ from routineplayer.core.timeline import (
     Timeline,
     expand,
 )
-from routineplayer.gui.session_driver import SessionDriver
+from routineplayer.runtime.session_driver import SessionDriver
 
 FAST = 10  # ms: the fake clock jumps whole seconds, so the real tick rate only sets test speed
 
@@ -119,7 +119,7 @@ def test_a_failing_sink_never_stops_the_routine(
     clock = FakeClock()
     sink = BrokenSink()
     driver = SessionDriver(Session(timeline(), clock), sink, tick_ms=FAST)
-    with caplog.at_level(logging.ERROR, logger="routineplayer.gui.session_driver"):
+    with caplog.at_level(logging.ERROR, logger="routineplayer.runtime.session_driver"):
         driver.start()
         advance_until(qtbot, clock, driver, State.CHECKING)
     assert sink.calls > 5

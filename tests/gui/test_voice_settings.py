@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from pytestqt.qtbot import QtBot
 
-from routineplayer.gui.voice import Voice
 from routineplayer.gui.voice_settings_dialog import SAMPLE_TEXT, VoiceSettingsDialog
+from routineplayer.runtime.voice import Voice
 from routineplayer.speech.cache import VoiceSettings
 from routineplayer.speech.voice_settings_store import load_voice_settings
 

@@ -27,8 +27,16 @@ FORBIDDEN: dict[str, tuple[str, ...]] = {
         "routineplayer.gui",
         "routineplayer.cli",
     ),
-    "speech": ("routineplayer.gui", "routineplayer.cli"),
-    "gui": ("routineplayer.cli",),
+    "speech": ("routineplayer.gui", "routineplayer.runtime", "routineplayer.cli"),
+    # What both players share: QtCore only, so the terminal player needs no display.
+    "runtime": (
+        "PySide6.QtWidgets",
+        "PySide6.QtGui",
+        "routineplayer.gui",
+        "routineplayer.terminal_player",
+        "routineplayer.cli",
+    ),
+    "gui": ("routineplayer.cli", "routineplayer.terminal_player"),
 }
 
 
@@ -96,3 +104,14 @@ def test_importing_all_of_core_loads_no_qt_or_pyttsx3() -> None:
     )
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout) == []
+
+
+def test_the_terminal_player_imports_no_window_code() -> None:
+    path = PACKAGE_DIR / "terminal_player.py"
+    banned = ("routineplayer.gui", "PySide6.QtWidgets", "PySide6.QtGui")
+    found = [
+        f"terminal_player.py:{line}: imports {module}"
+        for line, module in _imported_modules(path)
+        if any(_is_within(module, b) for b in banned)
+    ]
+    assert not found, "\n".join(found)

@@ -12,8 +12,8 @@ from PySide6.QtGui import QKeyEvent, QMouseEvent
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from routineplayer.gui.countdown import CountdownLabel
-from routineplayer.gui.keymap import Command, command_for_key
 from routineplayer.gui.theme import audio_only_palette, set_font_scale
+from routineplayer.runtime.keymap import Command, command_for_key
 
 # Keys that keep their own meaning here; every other key is the primary action.
 _OWN_MEANING = {Command.YES, Command.NO, Command.AUDIO_ONLY, Command.HELP}

@@ -6,8 +6,8 @@ from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QColor, QKeyEvent, QMouseEvent, QPainter, QPaintEvent
 from PySide6.QtWidgets import QGridLayout, QLabel, QStackedWidget, QVBoxLayout, QWidget
 
-from routineplayer.gui.keymap import KEYMAP
 from routineplayer.gui.theme import set_font_scale
+from routineplayer.runtime.keymap import KEYMAP
 
 # Broken by hand: a word-wrapped label in a grid is sized for the wrong width.
 CHECK_NOTE = (

@@ -32,13 +32,13 @@ if TYPE_CHECKING:
     from routineplayer.gui.help_overlay import HelpOverlay
     from routineplayer.gui.journal.assessment_view import AssessmentView
     from routineplayer.gui.journal.history_view import HistoryView
-    from routineplayer.gui.journal.recorder import JournalRecorder
     from routineplayer.gui.keep_awake import KeepAwake
     from routineplayer.gui.playback import DriverFactory, Playback
     from routineplayer.gui.player_controller import PlayerController
     from routineplayer.gui.player_view import PlayerView
     from routineplayer.gui.routine_editing import RoutineEditing
-    from routineplayer.gui.voice import Voice
+    from routineplayer.runtime.journal_recorder import JournalRecorder
+    from routineplayer.runtime.voice import Voice
 
 
 def exec_dialog(dialog: QDialog) -> bool:
@@ -255,7 +255,7 @@ class MainWindow(QMainWindow):
     def recorder(self) -> JournalRecorder:
         """Writes each session into the journal; opening it never fails (see JournalRecorder)."""
         if self._recorder is None:
-            from routineplayer.gui.journal.recorder import JournalRecorder
+            from routineplayer.runtime.journal_recorder import JournalRecorder
 
             self._recorder = JournalRecorder.open(parent=self)
         return self._recorder
@@ -335,7 +335,7 @@ class MainWindow(QMainWindow):
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         # The player views handle their own keys; here only what the library page needs.
-        from routineplayer.gui.keymap import Command, command_for_key
+        from routineplayer.runtime.keymap import Command, command_for_key
 
         command = command_for_key(event.key())
         if command is Command.HELP:

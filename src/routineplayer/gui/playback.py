@@ -28,9 +28,9 @@ from routineplayer.gui.journal.safety_dialog import confirm_start
 from routineplayer.gui.keep_awake import KeepAwake
 from routineplayer.gui.player_controller import PlayerController
 from routineplayer.gui.player_view import PlayerView
-from routineplayer.gui.session_driver import CueSink, SessionDriver
-from routineplayer.gui.summary_text import summary_lines
-from routineplayer.gui.voice import Voice, opening_texts
+from routineplayer.runtime.session_driver import CueSink, SessionDriver
+from routineplayer.runtime.summary_text import summary_lines
+from routineplayer.runtime.voice import Voice, opening_texts
 
 if TYPE_CHECKING:
     from routineplayer.gui.main_window import MainWindow

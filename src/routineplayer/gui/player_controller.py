@@ -13,12 +13,12 @@ from PySide6.QtGui import QGuiApplication
 from routineplayer.core.session import RUNNING, Event, EventKind, Session, State
 from routineplayer.core.timeline import Segment, SegmentKind, Timeline
 from routineplayer.gui.audio_only_view import AudioOnlyView
-from routineplayer.gui.commands import dispatch
 from routineplayer.gui.countdown import time_left_text
-from routineplayer.gui.keymap import Command
 from routineplayer.gui.player_view import Page, PlayerView
-from routineplayer.gui.session_driver import SessionDriver
-from routineplayer.gui.view_text import (
+from routineplayer.runtime.commands import dispatch
+from routineplayer.runtime.keymap import Command
+from routineplayer.runtime.session_driver import SessionDriver
+from routineplayer.runtime.view_text import (
     audio_only_title,
     next_step_text,
     reps_text,

@@ -24,9 +24,9 @@ from PySide6.QtWidgets import (
 from routineplayer.gui.breathing_view import BreathingView
 from routineplayer.gui.check_prompt import CheckPrompt
 from routineplayer.gui.countdown import CountdownLabel, FitLabel
-from routineplayer.gui.keymap import Command, command_for_key
 from routineplayer.gui.reset_view import ResetView
 from routineplayer.gui.theme import set_font_scale, set_muted
+from routineplayer.runtime.keymap import Command, command_for_key
 
 
 class Page(StrEnum):

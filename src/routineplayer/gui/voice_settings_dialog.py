@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from routineplayer.core.timeline import CueKind
-from routineplayer.gui.voice import Voice
+from routineplayer.runtime.voice import Voice
 from routineplayer.speech.cache import VoiceSettings
 from routineplayer.speech.voice_settings_store import RATE_RANGE
 

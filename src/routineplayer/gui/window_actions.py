@@ -1,7 +1,7 @@
 """The main window's actions: one QAction each, shown as a library button, in the menu bar,
 and bound to a shortcut, so the three can never disagree (enabled state, text, key).
 
-The player pages take their keys themselves (gui/keymap.py); these actions are disabled
+The player pages take their keys themselves (runtime/keymap.py); these actions are disabled
 while a routine plays, so a shortcut never reaches past it.
 """
 

@@ -14,7 +14,7 @@ from routineplayer.core.library import Library
 from routineplayer.core.model import Routine, Step
 from routineplayer.core.problems import RoutineError
 from routineplayer.core.timeline import CueKind, IncludeError, Timeline, expand
-from routineplayer.gui.voice import Voice
+from routineplayer.runtime.voice import Voice
 
 
 def step_timeline(routine: Routine, step: Step, library: Library) -> Timeline | None:

@@ -46,9 +46,9 @@ from routineplayer.core.routine_files import user_path_for
 from routineplayer.core.saver import save_routine
 from routineplayer.gui.journal.keys import key_text
 from routineplayer.gui.journal.rating_row import RatingRow
-from routineplayer.gui.journal.speak import QUESTION_CHIME, say
-from routineplayer.gui.session_driver import CueSink
 from routineplayer.gui.theme import set_font_scale, set_muted
+from routineplayer.runtime.session_driver import CueSink
+from routineplayer.runtime.speak import QUESTION_CHIME, say
 
 BEGIN_TEXT = "Press Enter to begin."
 RATE_HINT = "Rate the pain it caused: 0–9, T for 10 · S: did not try it · Backspace: back"

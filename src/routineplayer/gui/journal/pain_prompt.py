@@ -31,9 +31,9 @@ from routineplayer.core.rating_prompts import (
 )
 from routineplayer.gui.journal.keys import key_text
 from routineplayer.gui.journal.rating_row import RatingRow
-from routineplayer.gui.journal.speak import QUESTION_CHIME, say
-from routineplayer.gui.session_driver import CueSink
 from routineplayer.gui.theme import set_font_scale, set_muted
+from routineplayer.runtime.session_driver import CueSink
+from routineplayer.runtime.speak import QUESTION_CHIME, say
 
 _KEY_OF = {location: key.upper() for key, location in LOCATION_KEYS.items()}
 HEADINGS = {When.BEFORE: "Pain before you start", When.AFTER: "Pain after the routine"}

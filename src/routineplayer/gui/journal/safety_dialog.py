@@ -24,10 +24,10 @@ from PySide6.QtWidgets import (
 from routineplayer.core.rating_prompts import high_pain_notice_text
 from routineplayer.core.safety import SafetyNotice, notice_needed_before_play, safety_notice
 from routineplayer.gui.dialogs import Ask
-from routineplayer.gui.journal.speak import say
-from routineplayer.gui.session_driver import CueSink
 from routineplayer.gui.theme import set_font_scale
 from routineplayer.gui.window_settings import gui_settings
+from routineplayer.runtime.session_driver import CueSink
+from routineplayer.runtime.speak import say
 
 SEEN_KEY = "safety/notice_seen"
 # Bump when the notice changes enough that everyone should read it again.

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from routineplayer.core.timeline import CueKind
-from routineplayer.gui.session_driver import CueSink
+from routineplayer.runtime.session_driver import CueSink
 
 log = logging.getLogger(__name__)
 

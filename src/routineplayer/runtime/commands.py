@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from routineplayer.core.session import State
-from routineplayer.gui.keymap import CHECK_ANSWERS, Command
-from routineplayer.gui.session_driver import SessionDriver
+from routineplayer.runtime.keymap import CHECK_ANSWERS, Command
+from routineplayer.runtime.session_driver import SessionDriver
 
 _SESSION_COMMANDS = frozenset(
     {

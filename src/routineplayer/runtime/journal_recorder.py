@@ -26,7 +26,7 @@ from routineplayer.core.rating_prompts import PainAnswer
 from routineplayer.core.session import Event, EventKind
 from routineplayer.core.summary import SetOutcome, SetResult
 from routineplayer.core.timeline import Timeline
-from routineplayer.gui.session_driver import SessionDriver
+from routineplayer.runtime.session_driver import SessionDriver
 
 log = logging.getLogger(__name__)
 

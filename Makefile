@@ -42,17 +42,17 @@ test-latest: setup ## the suite against the newest versions pyproject.toml allow
 	.venv-latest/bin/python -m pip install --disable-pip-version-check -q --upgrade pip
 	.venv-latest/bin/python -m pip install --disable-pip-version-check -q \
 	    --upgrade --upgrade-strategy eager -e '.[test,dev]'
-	@.venv-latest/bin/python scripts/compare_to_lock.py requirements-lock.txt
+	@.venv-latest/bin/python scripts/compare_to_lock.py requirements.lock
 	.venv-latest/bin/ruff check $(LINT_PATHS)
 	.venv-latest/bin/pytest $(PYTEST_ARGS)
 
 # Keeps every pin the lock has that pyproject.toml still allows (adding or dropping only what
 # changed there); UPGRADE=1 moves every package to the newest release allowed. The lock is for
 # the machines we build and test on: CPython 3.11 on x86_64 Linux with glibc 2.36 (Debian 12).
-lock: setup ## rewrite requirements-lock.txt from pyproject.toml (UPGRADE=1: newest allowed)
+lock: setup ## rewrite requirements.lock from pyproject.toml (UPGRADE=1: newest allowed)
 	$(BIN)/uv pip compile pyproject.toml --all-extras --generate-hashes \
 	    --python-version 3.11 --python-platform x86_64-manylinux_2_36 \
-	    $(if $(UPGRADE),--upgrade) --output-file requirements-lock.txt
+	    $(if $(UPGRADE),--upgrade) --output-file requirements.lock
 	@echo "Now run make setup (it rebuilds .venv from the new lock) and make test."
 
 lint: setup ## ruff check, ruff format --check, mypy --strict on the whole package

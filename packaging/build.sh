@@ -22,7 +22,7 @@ case "${1:-}" in
     *) echo "usage: $0 [--clean]" >&2; exit 2 ;;
 esac
 
-# PyInstaller comes from requirements-lock.txt with everything else (scripts/bootstrap.sh).
+# PyInstaller comes from requirements.lock with everything else (scripts/bootstrap.sh).
 if [[ ! -x $BIN/pyinstaller ]]; then
     say "$BIN/pyinstaller is missing: run make setup (it installs .venv from the lock)"
     exit 1

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Set up everything `make run` and `make test` need, on Debian 12 with only python3:
 #   1. the Debian packages (installed when run as root; otherwise the one apt line is printed),
-#   2. .venv with exactly the Python packages requirements-lock.txt names (hashes checked),
+#   2. .venv with exactly the Python packages requirements.lock names (hashes checked),
 #      then the project itself, editable.
 # Idempotent: the second run only checks (dpkg-query and a stamp file) and takes well under a
 # second. Run it directly or through make; PYTHON=python3.12 picks another interpreter.
@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.."
 PYTHON=${PYTHON:-python3}
 VENV=.venv
 STAMP=.stamp-venv # holds a hash of what the venv was installed from; see .gitignore
-LOCK=requirements-lock.txt # every Python package, pinned with hashes: `make lock` writes it
+LOCK=requirements.lock # every Python package, pinned with hashes: `make lock` writes it
 
 # What the program, its tests and its tools need from the system:
 #   speech: espeak-ng (the voice pyttsx3 drives through libespeak-ng1);

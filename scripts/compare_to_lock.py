@@ -1,6 +1,6 @@
-"""Print how the running environment differs from requirements-lock.txt (`make test-latest`).
+"""Print how the running environment differs from requirements.lock (`make test-latest`).
 
-Usage: python scripts/compare_to_lock.py requirements-lock.txt
+Usage: python scripts/compare_to_lock.py requirements.lock
 One line per package whose installed version is not the locked one, so a failure in the
 latest-versions run can be traced to the release that caused it. Always exits 0: it reports.
 """
@@ -32,7 +32,7 @@ def read_lock(path: Path) -> dict[str, str]:
 
 
 def main(argv: list[str]) -> int:
-    pins = read_lock(Path(argv[0]) if argv else Path("requirements-lock.txt"))
+    pins = read_lock(Path(argv[0]) if argv else Path("requirements.lock"))
     installed = {canonical(d.metadata["Name"]): d.version for d in metadata.distributions()}
     changed = [
         f"  {name}: lock {pins[name]} -> installed {installed[name]}"

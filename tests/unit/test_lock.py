@@ -1,4 +1,4 @@
-"""requirements-lock.txt covers everything pyproject.toml asks for, pinned and hashed.
+"""requirements.lock covers everything pyproject.toml asks for, pinned and hashed.
 
 A dependency added to pyproject.toml without `make lock` would otherwise install on no
 fresh machine (bootstrap installs the lock with --no-deps), or, worse, only by hand.
@@ -15,7 +15,7 @@ from types import ModuleType
 from packaging.requirements import Requirement
 
 REPO = Path(__file__).resolve().parents[2]
-LOCK = REPO / "requirements-lock.txt"
+LOCK = REPO / "requirements.lock"
 
 
 def _compare_to_lock() -> ModuleType:

@@ -175,20 +175,27 @@ def test_worker_killed_mid_render_is_respawned_and_the_batch_completes(
 ) -> None:
     texts = [f"Set {n} of 40. Begin, and keep breathing slowly." for n in range(1, 41)]
     killed: list[int] = []
+    five_done, kill_done = threading.Event(), threading.Event()
 
     def kill_when_running() -> None:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            pid = renderer.worker_pid
-            if pid is not None and len(list(renderer.cache.directory.glob("*.wav"))) >= 5:
-                os.kill(pid, signal.SIGKILL)
-                killed.append(pid)
-                return
-            time.sleep(0.001)
+        five_done.wait(30)
+        pid = renderer.worker_pid  # rendering the 6th text by now, most likely
+        if pid is not None:
+            os.kill(pid, signal.SIGKILL)
+            killed.append(pid)
+        kill_done.set()
+
+    def progress(p: RenderProgress) -> None:
+        if p.done == 5:
+            five_done.set()
+        elif p.done > 5:
+            # A killer thread late under load once came after the whole batch (restarts
+            # 0 in CI): hold the batch until the kill has landed, so it is mid-batch.
+            kill_done.wait(30)
 
     killer = threading.Thread(target=kill_when_running)
     killer.start()
-    report = renderer.render(texts)
+    report = renderer.render(texts, progress)
     killer.join()
     assert killed, "the worker was never seen running"
     assert report.restarts >= 1

@@ -6,7 +6,6 @@ Commands run in a subprocess with a timeout where the failure would be a hang or
 
 from __future__ import annotations
 
-import math
 import os
 import re
 import subprocess
@@ -381,7 +380,6 @@ def test_durations_the_documentation_does_not_allow_are_refused(written: str) ->
         load_routine_text(text, "d.yaml")
     (problem,) = caught.value.problems
     assert (problem.line, problem.key_path) == (4, "steps[0].duration")
-    assert math.isfinite(problem.line)
     assert "expected a duration" in problem.message
 
 

@@ -30,9 +30,16 @@
    starting the worker process), then again with a new renderer on the filled cache (warm:
    no process at all). The worst routine is printed for each.
 
+4. Render failures: every built-in routine's cue texts (and the pain questions), rendered
+   cold round after round, each round into a fresh cache with a new renderer (a new worker,
+   as each app session starts one) at another rate, until at least 2,000 renders; a text
+   counts as failed if it is still not rendered after the renderer's retries (it would be
+   a chime in the session). Failures per 1000 renders are printed; the retries that
+   rescued a text are logged.
+
 Short mode (ROUTINEPLAYER_BENCH_SHORT=1, bench/run_all.py --short): one one-sided step of
-3 s (9 cues, none due while an earlier one is still being said) for 1 and 2, and only the
-first built-in routine for 3.
+3 s (9 cues, none due while an earlier one is still being said) for 1 and 2, only the
+first built-in routine for 3, and 50 renders for 4.
 
 Figures go to stdout as `name value unit (target ...)`; details go to stderr.
 """
@@ -64,10 +71,13 @@ FIGURES = (
     "naive_say_block_ms",
     "render_cold_s_max",
     "render_warm_ms_max",
+    "render_failed_per_1000",
 )
 SHORT = os.environ.get("ROUTINEPLAYER_BENCH_SHORT") == "1"
 STEPS = ("Knee rolls",) if SHORT else ("Knee rolls", "Heel slides", "Arm sweeps")
 STEP_SECONDS = 3.0 if SHORT else 6.0
+COLD_RENDERS = 50 if SHORT else 2000
+COLD_RATES = (165, 120, 200, 145, 185, 100, 240)  # words a minute, one per round in turn
 SIDES = () if SHORT else ("left", "right")
 
 
@@ -286,11 +296,51 @@ def render_costs() -> tuple[float, float]:
     return cold_max, warm_max
 
 
+def render_failures() -> tuple[int, int]:
+    """(texts failed after the retries, cold renders) over at least COLD_RENDERS renders."""
+    from routineplayer.core.library import Library
+    from routineplayer.core.rating_prompts import all_texts
+    from routineplayer.core.timeline import expand
+    from routineplayer.speech.availability import detect_engine
+    from routineplayer.speech.cache import SpeechCache, VoiceSettings
+    from routineplayer.speech.renderer import Renderer
+
+    library = Library()
+    texts = list(all_texts())
+    for name in library.names():
+        texts.extend(expand(library.resolve(name), library.resolve).cue_texts())
+    texts = list(dict.fromkeys(texts))[:COLD_RENDERS]
+    engine = detect_engine()
+    if not engine.available:
+        raise SystemExit(f"bench_speech: no speech: {engine.reason}")
+    failed = renders = restarts = retries = 0
+    started = time.perf_counter()
+    for round_ in range((COLD_RENDERS + len(texts) - 1) // len(texts)):
+        rate = COLD_RATES[round_ % len(COLD_RATES)]
+        with tempfile.TemporaryDirectory() as tmp:
+            cache = SpeechCache(engine.identity, Path(tmp))
+            renderer = Renderer(VoiceSettings(rate=rate), engine, cache)
+            report = renderer.render(texts)
+            renderer.close()
+        if report.unavailable:
+            raise SystemExit(f"bench_speech: rendering failed: {report.unavailable}")
+        renders += report.rendered + len(report.failed)
+        failed += len(report.failed)
+        restarts += report.restarts
+        retries += report.engine_retries
+        if report.failed:
+            log(f"round {round_ + 1} at {rate} wpm: {report.explain()}")
+    log(f"cold renders: {renders} in {time.perf_counter() - started:.1f} s, {failed} failed; "
+        f"{retries} engine faults and {restarts - retries} worker failures retried")  # fmt: skip
+    return failed, renders
+
+
 def main() -> int:
     server = PrivateServer()  # before anything touches QtMultimedia
     try:
         monitor = server.start()
         cold_s, warm_ms = render_costs()
+        render_failed, cold_renders = render_failures()
         ours, calls = our_onsets(monitor)
         naive, blocks, missing = naive_onsets(monitor)
     finally:
@@ -315,6 +365,8 @@ def main() -> int:
            f"baseline, median; our play() {1000 * percentile(calls, 95):.2f}")  # fmt: skip
     figure("render_cold_s_max", cold_s, "s", "<= 3 per built-in routine, empty cache")
     figure("render_warm_ms_max", warm_ms, "ms", "<= 50, filled cache, no process started")
+    figure("render_failed_per_1000", 1000 * render_failed / cold_renders, "per1000",
+           f"0; {cold_renders} cold renders")  # fmt: skip
     return 0
 
 

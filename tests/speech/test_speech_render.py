@@ -23,7 +23,7 @@ from routineplayer.core.library import Library
 from routineplayer.core.timeline import expand
 from routineplayer.speech.availability import LIBRARY_ENV, detect_engine
 from routineplayer.speech.cache import SpeechCache, VoiceSettings
-from routineplayer.speech.renderer import FailureKind, Renderer, RenderProgress
+from routineplayer.speech.renderer import RETRIES_PER_TEXT, FailureKind, Renderer, RenderProgress
 from routineplayer.speech.wavtools import read_wav, trim_silence
 
 pytestmark = pytest.mark.speech
@@ -293,7 +293,7 @@ def test_close_does_not_wait_for_a_hung_worker(tmp_path: Path) -> None:
     assert renderer.worker_pid is None
 
 
-def test_an_engine_that_gives_silence_gets_one_fresh_try_then_the_fault_is_named(
+def test_an_engine_that_gives_silence_gets_fresh_tries_then_the_fault_is_named(
     renderer: Renderer,
 ) -> None:
     # "..." has nothing to say: espeak-ng renders silence for it every time, which is what
@@ -301,9 +301,10 @@ def test_an_engine_that_gives_silence_gets_one_fresh_try_then_the_fault_is_named
     report = renderer.render(["...", "Rest."])
     assert report.failed == {"...": "the speech engine produced only silence"}
     assert report.kinds == {"...": FailureKind.ENGINE}
-    # One fresh engine for the second try (and one more if espeak-ng's now-and-then silence
-    # hits "Rest." too: that is the fault the fresh try is for).
-    assert report.restarts >= 1
+    # A fresh engine for each retry (and more if espeak-ng's now-and-then silence hits
+    # "Rest." too: that is the fault the fresh tries are for).
+    assert report.engine_retries >= RETRIES_PER_TEXT
+    assert report.restarts == report.engine_retries  # no worker died or hung
     assert report.rendered == 1  # and the next text goes on
     explained = report.explain()
     assert explained.startswith("1 of 2 texts not rendered:")

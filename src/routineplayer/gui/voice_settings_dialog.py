@@ -1,4 +1,8 @@
-"""Voice, speed and volume of the spoken cues, with a sample to hear the choice."""
+"""Voice, speed and volume of the spoken cues, with a sample to hear the choice.
+
+The list of installed voices comes from the speech worker, which may be starting or busy
+rendering: the dialog opens at once and fills the list when the answer comes.
+"""
 
 from __future__ import annotations
 
@@ -17,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from routineplayer.core.timeline import CueKind
-from routineplayer.runtime.voice import Voice
+from routineplayer.runtime.voice import Voice, VoiceList
 from routineplayer.speech.cache import VoiceSettings
 from routineplayer.speech.voice_settings_store import RATE_RANGE
 
@@ -35,11 +39,16 @@ class VoiceSettingsDialog(QDialog):
 
         self.voice_box = QComboBox()
         self.voice_box.setAccessibleName("Voice")
-        self.voice_box.addItem("Default voice", None)
-        for voice_id, name in voice.voices():
-            self.voice_box.addItem(name, voice_id)
-        index = self.voice_box.findData(current.voice)
-        self.voice_box.setCurrentIndex(max(index, 0))
+        known = voice.known_voices()
+        if known is not None:
+            self._fill_voices(known, current.voice)
+        else:
+            # Until the list comes, offer the voice in use (by its id), so that OK before
+            # then keeps it rather than switching to the default.
+            self._fill_voices([(current.voice, current.voice)] if current.voice else [], None)
+            self.voice_box.setCurrentIndex(self.voice_box.count() - 1)
+            voice.voices_ready.connect(self._on_voices_ready)
+            voice.request_voices()
 
         self.rate = QSpinBox()
         self.rate.setAccessibleName("Speed in words per minute")
@@ -75,6 +84,21 @@ class VoiceSettingsDialog(QDialog):
         layout.addWidget(self.note)
         layout.addWidget(buttons)
         self._original = current
+
+    def _fill_voices(self, voices: VoiceList, select: str | None) -> None:
+        """The list: "Default voice", then ``voices``; ``select`` chosen if it is there."""
+        self.voice_box.clear()
+        self.voice_box.addItem("Default voice", None)
+        for voice_id, name in voices:
+            self.voice_box.addItem(name, voice_id)
+        self.voice_box.setCurrentIndex(max(self.voice_box.findData(select), 0))
+
+    def _on_voices_ready(self, voices: VoiceList) -> None:
+        self.voice.voices_ready.disconnect(self._on_voices_ready)
+        if not voices:  # none found (the worker failed): keep the voice in use on offer
+            return
+        # Keep what the user picked meanwhile (or the voice in use, if they did not).
+        self._fill_voices(voices, self.voice_box.currentData())
 
     def chosen(self) -> VoiceSettings:
         return VoiceSettings(

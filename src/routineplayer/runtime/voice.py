@@ -1,14 +1,19 @@
 """Speech for a front-end: renders a routine's cues ahead, off the GUI thread, and plays them.
 
 speech.Renderer is synchronous (it talks to its worker process), so it runs on a plain
-background thread; each rendered text comes back to the GUI thread as a queued signal and
-is loaded into the CuePlayer there. Nothing here is imported until a routine is prepared:
-QtMultimedia and the worker process cost start-up time the library does not need.
+background thread. That thread holds no QObject: it puts what it learns (each rendered text,
+the list of installed voices) into a plain queue, which a timer on the GUI thread drains
+while a thread is at work, and there each clip is loaded into the CuePlayer. A thread that
+held a bound method of this QObject could drop its last reference off the GUI thread, and
+its timers would then be destroyed there (a crash in QTimerInfoList::activateTimers seen in
+the full test suite). Nothing here waits for the worker on the GUI thread. Nothing here is imported until a routine is prepared: QtMultimedia and the worker
+process cost start-up time the library does not need.
 """
 
 from __future__ import annotations
 
 import logging
+import queue
 import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING
@@ -27,6 +32,12 @@ log = logging.getLogger(__name__)
 FIRST_CUE_WAIT_MS = 15_000  # longest a start waits for its first minute to be rendered
 QUIET_POLL_MS = 100
 QUIET_WAIT_MS = 8000  # longest anything waits for the voice to finish what it is saying
+# close(): after the worker is killed, a render lets go in milliseconds; don't wait for one
+# that does not (a daemon thread, it cannot keep the app alive).
+CLOSE_JOIN_S = 0.3
+DRAIN_MS = 30  # how often the GUI thread collects results while a thread is at work
+
+VoiceList = list[tuple[str, str]]  # (id, name) of each installed voice, by name
 
 
 OPENING_SECONDS = 60.0
@@ -42,15 +53,21 @@ def opening_texts(timeline: Timeline) -> list[str]:
 class Voice(QObject):
     progress = Signal(int, int)  # cues ready, cues in the routine
     status_changed = Signal(str)  # why speech or sound is off and how to fix it; "" if fine
-    _rendered = Signal(str, bool, int, int)  # from the render thread: text, ok, done, total
+    voices_ready = Signal(object)  # VoiceList: the installed voices, answering request_voices()
 
-    def __init__(self, parent: QObject | None = None) -> None:
+    def __init__(self, parent: QObject | None = None, renderer: Renderer | None = None) -> None:
+        """``renderer``: one to use instead of a default one made when first needed (tests)."""
         super().__init__(parent)
         self._player: CuePlayer | None = None
-        self._renderer: Renderer | None = None
+        self._renderer = renderer
         self._thread: threading.Thread | None = None
+        self._voices_thread: threading.Thread | None = None
         self._cancel = threading.Event()
-        self._rendered.connect(self._on_rendered)
+        # From the threads: ("rendered", text, ok, done, total) or ("voices", VoiceList).
+        self._results: queue.SimpleQueue[tuple[object, ...]] = queue.SimpleQueue()
+        self._drain = QTimer(self)
+        self._drain.setInterval(DRAIN_MS)
+        self._drain.timeout.connect(self._collect)
 
     @property
     def player(self) -> CuePlayer:
@@ -83,18 +100,36 @@ class Voice(QObject):
             self._renderer.settings = settings
         save_voice_settings(settings)
 
-    def voices(self) -> list[tuple[str, str]]:
-        """(id, name) of the installed voices; empty when speech is off."""
-        if not self.player.speech_available:
-            return []
+    def _ensure_renderer(self) -> Renderer:
         if self._renderer is None:
             from routineplayer.speech.renderer import Renderer
 
             self._renderer = Renderer(self.player.settings)
-        found = self._renderer.voices()
-        return sorted(
-            ((str(v["id"]), str(v.get("name") or v["id"])) for v in found), key=lambda v: v[1]
+        return self._renderer
+
+    def known_voices(self) -> VoiceList | None:
+        """The installed voices if known (empty when speech is off), else None: never waits.
+        Known once any worker has started (its greeting lists them), then kept."""
+        if not self.player.speech_available:
+            return []
+        found = self._renderer.known_voices if self._renderer is not None else None
+        return None if found is None else _by_name(found)
+
+    def request_voices(self) -> None:
+        """Ask for the installed voices in the background; ``voices_ready`` brings them (at
+        once, from this call, if they are known already). An empty list: none could be
+        found (the worker failed); asking again tries again."""
+        known = self.known_voices()
+        if known is not None:
+            self.voices_ready.emit(known)
+            return
+        if self._voices_thread is not None and self._voices_thread.is_alive():
+            return  # its answer is on the way
+        self._voices_thread = threading.Thread(
+            target=_find_voices, args=(self._ensure_renderer(), self._results), daemon=True
         )
+        self._voices_thread.start()
+        self._drain.start()
 
     def prepare_texts(self, texts: list[str]) -> None:
         """Render ``texts`` (in this order) in the background, replacing any render under way."""
@@ -103,33 +138,36 @@ class Voice(QObject):
         self.status_changed.emit(player.reason)
         if not player.speech_available:
             return
-        if self._renderer is None:
-            from routineplayer.speech.renderer import Renderer
-
-            self._renderer = Renderer(player.settings)
+        renderer = self._ensure_renderer()
         texts = list(dict.fromkeys(texts))
         self._cancel = threading.Event()
+        # The settings are taken here, on the GUI thread, as the player has them: the batch
+        # renders exactly the files the player will look up, whatever changes after.
         self._thread = threading.Thread(
-            target=self._render, args=(self._renderer, texts, self._cancel), daemon=True
+            target=_render,
+            args=(renderer, texts, player.settings, self._cancel, self._results),
+            daemon=True,
         )
         self._thread.start()
+        self._drain.start()
 
-    def _render(self, renderer: Renderer, texts: list[str], cancel: threading.Event) -> None:
-        def report(p: RenderProgress) -> None:
-            self._rendered.emit(p.text, p.ok, p.done, p.total)
-
-        try:
-            result = renderer.render(texts, report, cancel)
-        except Exception:  # the routine plays on with chimes and text
-            log.exception("rendering speech failed")
-            return
-        if result.failed and not cancel.is_set():  # cancelled: the worker was stopped on purpose
-            log.warning("%s", result.explain())
-
-    def _on_rendered(self, text: str, ok: bool, done: int, total: int) -> None:
-        if ok and self._player is not None:
-            self._player.prepare([text])
-        self.progress.emit(done, total)
+    def _collect(self) -> None:
+        """On the GUI thread: act on what the threads have found so far."""
+        while True:
+            try:
+                item = self._results.get_nowait()
+            except queue.Empty:
+                break
+            if item[0] == "voices":
+                self.voices_ready.emit(item[1])
+                continue
+            _, text, ok, done, total = item
+            if ok and self._player is not None:
+                self._player.prepare([str(text)])
+            self.progress.emit(done, total)
+        if not any(t is not None and t.is_alive() for t in (self._thread, self._voices_thread)):
+            if self._results.empty():  # a last result put just before the thread ended
+                self._drain.stop()
 
     def ready(self, texts: list[str]) -> bool:
         """True when all ``texts`` can be spoken now, or when speech is off anyway."""
@@ -196,8 +234,46 @@ class Voice(QObject):
             self._player.stop()
 
     def close(self) -> None:
+        """Stop rendering for good. The worker is killed first, so a render waiting on it
+        (even a hung one) fails at once; then the render thread gets a moment to finish."""
         self.cancel()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
         if self._renderer is not None:
             self._renderer.close()
+        if self._thread is not None:
+            self._thread.join(timeout=CLOSE_JOIN_S)
+
+
+def _render(
+    renderer: Renderer,
+    texts: list[str],
+    settings: VoiceSettings,
+    cancel: threading.Event,
+    results: queue.SimpleQueue[tuple[object, ...]],
+) -> None:
+    """The render thread: holds no QObject (see the module's docstring)."""
+
+    def report(p: RenderProgress) -> None:
+        results.put(("rendered", p.text, p.ok, p.done, p.total))
+
+    try:
+        result = renderer.render(texts, report, cancel, settings)
+    except Exception:  # the routine plays on with chimes and text
+        log.exception("rendering speech failed")
+        return
+    if result.failed and not cancel.is_set():  # cancelled: the worker was stopped on purpose
+        log.warning("%s", result.explain())
+
+
+def _find_voices(renderer: Renderer, results: queue.SimpleQueue[tuple[object, ...]]) -> None:
+    try:
+        found = _by_name(renderer.voices())
+    except Exception:  # the list stays "Default voice"; nothing else depends on it
+        log.exception("listing the installed voices failed")
+        found = []
+    results.put(("voices", found))
+
+
+def _by_name(found: list[dict[str, object]]) -> VoiceList:
+    return sorted(
+        ((str(v["id"]), str(v.get("name") or v["id"])) for v in found), key=lambda v: v[1]
+    )

@@ -7,16 +7,20 @@ process of its own can be killed and replaced when it hangs or crashes, which a 
 cannot.
 
 Messages (one JSON object per line):
-  worker -> parent, first:  {"hello": true, "driver": ..., "voices": [...]}  or  {"error": ...}
+  worker -> parent, first:  {"hello": true, "driver": ..., "identity": ..., "voices": [...]}
+                        or  {"error": ..., "unavailable": true}
   parent -> worker:         {"op": "render", "text": ..., "voice": ..., "rate": ..., "out": ...}
   worker -> parent:         {"ok": true, "seconds": ...}
                         or  {"ok": false, "error": ..., "kind": "engine" | "refused" | "io"}
   parent -> worker:         {"op": "voices"}  ->  {"ok": true, "voices": [...]}
+
+Anything else the worker or its libraries print goes to stderr, which the parent logs.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import os
 import sys
 import threading
@@ -33,7 +37,26 @@ from routineplayer.speech.wavtools import (
     write_wav_atomic,
 )
 
+# What the worker has to say goes to stderr as "LEVEL message" lines, which the parent
+# re-logs at that level into the app's log (renderer.forward_stderr).
+log = logging.getLogger("routineplayer.speech.render_worker")
+LOG_FORMAT = "%(levelname)s %(message)s"
+
 SYNTH_TIMEOUT_S = 30.0  # the parent's own timeout (renderer.py) is shorter and wins
+# A clip shorter than this share of what its words need at the rate asked for was cut short
+# by the engine (a cancelled synthesis), not spoken fast: every built-in cue comes out at
+# 0.64 or more of it at 80, 165 and 300 words a minute with espeak-ng 1.51.
+MIN_SPOKEN_FRACTION = 0.3
+
+
+def spoken_words(text: str) -> int:
+    """Words a text says, for its plausible length: a lone dash or "..." is none."""
+    return sum(1 for word in text.split() if any(c.isalnum() for c in word))
+
+
+def shortest_plausible_seconds(text: str, rate_wpm: int) -> float:
+    """Below this a rendered clip of ``text`` is missing words (0 when it has none)."""
+    return MIN_SPOKEN_FRACTION * spoken_words(text) * 60.0 / max(rate_wpm, 1)
 
 
 class EngineFault(RuntimeError):
@@ -112,6 +135,12 @@ class _Engine:
             pcm = trim_silence(read_audio(raw))
             if not pcm.samples:
                 raise EngineFault("the speech engine produced only silence")
+            floor = shortest_plausible_seconds(text, rate)
+            if pcm.seconds < floor:
+                raise EngineFault(
+                    f"the speech engine cut the text short ({pcm.seconds:.2f} s of sound, "
+                    f"at least {floor:.2f} s expected)"
+                )
             write_wav_atomic(out, pcm)
             return pcm.seconds
         finally:
@@ -140,7 +169,10 @@ def serve(requests: TextIO, replies: TextIO) -> int:
     except Exception as exc:  # any failure to start the engine is reported, not raised
         _send(replies, {"error": f"could not start {info.driver}: {exc}", "unavailable": True})
         return 1
-    _send(replies, {"hello": True, "driver": info.driver, "identity": info.identity})
+    # The voice list comes with the greeting: a parent that has a worker knows it for free.
+    hello = {"hello": True, "driver": info.driver, "identity": info.identity}
+    _send(replies, {**hello, "voices": engine.voices})
+    log.info("ready: %s (%s), %d voices", info.identity, info.driver, len(engine.voices))
     for line in requests:
         if not line.strip():
             continue
@@ -156,10 +188,13 @@ def serve(requests: TextIO, replies: TextIO) -> int:
                 )
                 _send(replies, {"ok": True, "seconds": seconds})
             except (EngineFault, AudioFormatError) as exc:  # before ValueError, its base
+                log.warning("engine fault on %r: %s", request["text"], exc)
                 _send(replies, {"ok": False, "error": str(exc), "kind": "engine"})
             except ValueError as exc:  # the request itself: an unknown voice
+                log.warning("refused %r: %s", request["text"], exc)
                 _send(replies, {"ok": False, "error": str(exc), "kind": "refused"})
             except (OSError, RuntimeError) as exc:
+                log.warning("could not write %s: %s", request["out"], exc)
                 _send(replies, {"ok": False, "error": str(exc), "kind": "io"})
         elif op == "voices":
             _send(replies, {"ok": True, "voices": engine.voices})
@@ -174,7 +209,12 @@ def main() -> int:
     replies = os.fdopen(os.dup(1), "w", encoding="utf-8")
     os.dup2(2, 1)
     sys.stdout = sys.stderr
-    return serve(sys.stdin, replies)
+    logging.basicConfig(stream=sys.stderr, level=logging.INFO, format=LOG_FORMAT)
+    try:
+        return serve(sys.stdin, replies)
+    except Exception:  # the parent sees it exit and starts another; the log says why
+        log.exception("the speech worker failed")
+        return 2
 
 
 if __name__ == "__main__":

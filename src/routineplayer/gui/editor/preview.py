@@ -1,7 +1,7 @@
 """Hearing a step's cue from the editor, through the same speech path the player uses.
 
 The step is expanded alone by the shared timeline, so the words are exactly what the player
-would say as the step begins; gui.voice.Voice renders them off the GUI thread and its
+would say as the step begins; runtime.voice.Voice renders them off the GUI thread and its
 CuePlayer plays them. Without speech or sound the editor still works: ``say`` returns the
 reason (with the words) for the status bar.
 """

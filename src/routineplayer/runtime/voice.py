@@ -6,8 +6,10 @@ the list of installed voices) into a plain queue, which a timer on the GUI threa
 while a thread is at work, and there each clip is loaded into the CuePlayer. A thread that
 held a bound method of this QObject could drop its last reference off the GUI thread, and
 its timers would then be destroyed there (a crash in QTimerInfoList::activateTimers seen in
-the full test suite). Nothing here waits for the worker on the GUI thread. Nothing here is imported until a routine is prepared: QtMultimedia and the worker
-process cost start-up time the library does not need.
+the full test suite). Nothing here waits for the worker on the GUI thread.
+
+Nothing here is imported until a routine is prepared: QtMultimedia and the worker process
+cost start-up time the library does not need.
 """
 
 from __future__ import annotations
@@ -165,9 +167,9 @@ class Voice(QObject):
             if ok and self._player is not None:
                 self._player.prepare([str(text)])
             self.progress.emit(done, total)
-        if not any(t is not None and t.is_alive() for t in (self._thread, self._voices_thread)):
-            if self._results.empty():  # a last result put just before the thread ended
-                self._drain.stop()
+        working = any(t is not None and t.is_alive() for t in (self._thread, self._voices_thread))
+        if not working and self._results.empty():  # empty: a result put as a thread ended
+            self._drain.stop()
 
     def ready(self, texts: list[str]) -> bool:
         """True when all ``texts`` can be spoken now, or when speech is off anyway."""

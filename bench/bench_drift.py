@@ -4,7 +4,7 @@ Both drivers play the same 60-second timeline *concurrently in one Qt event loop
 (offscreen QApplication), each with its own Session, while 30 ms of simulated GUI work (a
 busy loop) runs every 250 ms on the same thread.
 
-- ours: gui/session_driver.SessionDriver on time.monotonic (100 ms PreciseTimer plus a
+- ours: runtime/session_driver.SessionDriver on time.monotonic (100 ms PreciseTimer plus a
   single-shot armed for the next due time; time = deadline - now).
 - naive: a 1 s single-shot QTimer re-armed on each timeout (PySide6's
   QTimer.singleShot(1000, fn), which makes a coarse timer: Qt lets it fire up to 5% early

@@ -2,7 +2,7 @@
 
 1. Onset lateness (ours). A 38-cue routine (three two-sided steps: announcements, "Begin",
    "Switch sides", countdowns, start/switch chimes) is played through the real
-   gui/session_driver.SessionDriver on time.monotonic into CuePlayer, whose sound goes to a
+   runtime/session_driver.SessionDriver on time.monotonic into CuePlayer, whose sound goes to a
    PulseAudio null sink on a server private to this run, recorded with parec from its
    monitor. Lateness of a cue = when its sound appears in the recording - the time the
    session scheduled it (Event.at), so scheduler, player, Qt, PulseAudio and the sink's

@@ -170,6 +170,7 @@ class TerminalPlayer(QObject):
         if recorder is not None:
             recorder.attach(driver)  # first: the session's end is written before it is told
             recorder.problem.connect(lambda text: self.say(f"! {text}"))
+            recorder.caught_up.connect(lambda text: self.say(f"  {text}"))
         driver.event_emitted.connect(self._on_event)
         if voice is not None:
             voice.status_changed.connect(self._voice_status)

@@ -117,6 +117,7 @@ def play_to_the_end(window: MainWindow, clock, qtbot: QtBot, *, yes_to_first: bo
     assert controller is not None, "no routine is playing"
     with qtbot.waitSignal(controller.ended, timeout=5000):
         play_driver(controller.driver, clock, answer=lambda n: yes_to_first and n == 0)
+    assert window.recorder.flush()  # the journal's writer thread has written the session
 
 
 # -- the library and the editor ----------------------------------------------------------------

@@ -31,8 +31,10 @@ def test_a_new_routine_writes_nothing_into_the_last_session(qtbot: QtBot, tmp_pa
     recorder = JournalRecorder.open(path)
     first, clock = fake_driver(builtin_timeline())
     recorder.attach(first)
-    first_id = recorder.begin(builtin_timeline())
+    recorder.begin(builtin_timeline())
     play_driver(first, clock)
+    assert recorder.flush()  # written by the recorder's writer thread
+    first_id = recorder.session_id
     sets_of_first = len(recorder.journal.sets(first_id))
 
     second, clock2 = fake_driver(builtin_timeline())

@@ -49,6 +49,7 @@ def play_session(
     play_driver(driver, clock, answer=lambda n: n == 1)  # one "yes": a rest-and-reset
     assert driver.session.state is State.FINISHED
     recorder.record_pain_after(rate(qtbot, When.AFTER, after, note=note))
+    assert recorder.flush()  # written by the recorder's writer thread
 
 
 def test_two_played_sessions_show_in_the_history_and_export(qtbot: QtBot, tmp_path: Path) -> None:

@@ -1,4 +1,7 @@
-"""The recorder: a real session on a fake clock, written set by set into a real journal."""
+"""The recorder: a real session on a fake clock, written set by set into a real journal.
+
+Records are written by the recorder's writer thread; ``flush()`` waits for them (and sends
+their signals) before a test reads the journal."""
 
 from __future__ import annotations
 
@@ -34,10 +37,8 @@ def test_a_finished_session_is_recorded_set_by_set(qtbot: QtBot, tmp_path: Path)
     recorder = recorder_on(tmp_path / "journal.sqlite3")
     driver, clock = fake_driver(timeline)
     recorder.attach(driver)
-    session_id = recorder.begin(
-        timeline, builtin=BUILTIN, pain=PainAnswer(5, PainLocation.UPPER_BACK)
-    )
-    assert session_id is not None
+    started = recorder.begin(timeline, builtin=BUILTIN, pain=PainAnswer(5, PainLocation.UPPER_BACK))
+    assert started is not None
     recorded: list[int] = []
     recorder.set_recorded.connect(recorded.append)
     ended: list[int] = []
@@ -46,9 +47,12 @@ def test_a_finished_session_is_recorded_set_by_set(qtbot: QtBot, tmp_path: Path)
     # "Yes" to the first check: a rest-and-reset, the set again, then "no".
     play_driver(driver, clock, answer=lambda n: n == 0)
     recorder.record_pain_after(PainAnswer(3, note="easier"))
+    assert recorder.flush()
 
     journal = recorder.journal
-    assert journal is not None
+    session_id = started.journal_id
+    assert journal is not None and session_id is not None
+    assert recorder.session_id == session_id
     session = journal.session(session_id)
     assert session.outcome is Outcome.FINISHED and session.ended_at is not None
     assert session.routine_title == timeline.routine.title
@@ -79,8 +83,8 @@ def test_a_stopped_session_records_where_and_the_set_cut_short(
     recorder = recorder_on(tmp_path / "journal.sqlite3")
     driver, clock = fake_driver(timeline)
     recorder.attach(driver)
-    session_id = recorder.begin(timeline, builtin=BUILTIN)
-    assert session_id is not None
+    started = recorder.begin(timeline, builtin=BUILTIN)
+    assert started is not None
 
     def second_step_working(d: SessionDriver) -> bool:
         seg = d.session.segment
@@ -89,7 +93,9 @@ def test_a_stopped_session_records_where_and_the_set_cut_short(
     play_driver(driver, clock, until=second_step_working)
     driver.stop()
 
-    assert recorder.journal is not None
+    assert recorder.flush()
+    session_id = started.journal_id
+    assert recorder.journal is not None and session_id is not None
     session = recorder.journal.session(session_id)
     assert session.outcome is Outcome.STOPPED
     assert (session.stopped_at_step, session.stopped_at_title) == (1, "One-arm sweep slides")
@@ -102,7 +108,7 @@ def test_a_stopped_session_records_where_and_the_set_cut_short(
     ]
 
 
-def test_each_set_is_committed_before_the_next_event(qtbot: QtBot, tmp_path: Path) -> None:
+def test_set_recorded_is_sent_once_the_set_is_committed(qtbot: QtBot, tmp_path: Path) -> None:
     path = tmp_path / "journal.sqlite3"
     timeline = builtin_timeline(BUILTIN)
     recorder = recorder_on(path)
@@ -119,6 +125,7 @@ def test_each_set_is_committed_before_the_next_event(qtbot: QtBot, tmp_path: Pat
 
     recorder.set_recorded.connect(read_elsewhere)
     play_driver(driver, clock)
+    assert recorder.flush()
     assert len(seen_by_another_reader) == 4
 
 
@@ -146,22 +153,34 @@ def test_a_read_only_journal_never_stops_play(qtbot: QtBot, tmp_path: Path) -> N
 def test_a_journal_failing_mid_session_is_reported_once_and_play_goes_on(
     qtbot: QtBot, tmp_path: Path
 ) -> None:
+    path = tmp_path / "journal.sqlite3"
     timeline = builtin_timeline(BUILTIN)
-    recorder = recorder_on(tmp_path / "journal.sqlite3")
+    recorder = recorder_on(path)
     problems: list[str] = []
     recorder.problem.connect(problems.append)
     driver, clock = fake_driver(timeline)
     recorder.attach(driver)
-    recorder.begin(timeline, builtin=BUILTIN)
-    assert recorder.journal is not None
-    recorder.journal.close()  # every later write fails as a real sqlite3 error would
+    started = recorder.begin(timeline, builtin=BUILTIN)
+    assert started is not None and recorder.flush()
+    # From now on the journal refuses every set, as a real SQLite error would.
+    with sqlite3.connect(path) as other:
+        other.execute(
+            "CREATE TRIGGER refuse BEFORE INSERT ON set_record BEGIN SELECT RAISE(ABORT, 'no'); END"
+        )
+    other.close()
 
     with qtbot.captureExceptions() as exceptions:
         play_driver(driver, clock)
+        assert recorder.flush()
     assert not exceptions
     assert driver.session.state is State.FINISHED
-    assert len(problems) == 1
+    assert len(problems) == 1, "told once, not once per set"
     assert "not being recorded" in problems[0] and "carries on" in problems[0]
+    assert recorder.journal is not None and started.journal_id is not None
+    assert recorder.journal.sets(started.journal_id) == []
+    session = recorder.journal.session(started.journal_id)
+    assert session.outcome is Outcome.FINISHED, "what could be written still was"
+    assert recorder.close() is None, "nothing was left waiting"
 
 
 def test_a_journal_that_cannot_open_records_nothing_and_says_why(
@@ -190,9 +209,10 @@ def test_a_users_routine_file_is_recorded_by_path(qtbot: QtBot, tmp_path: Path) 
     timeline = builtin_timeline(BUILTIN)
     recorder = recorder_on(tmp_path / "journal.sqlite3")
     routine_file = tmp_path / "mine.yaml"
-    session_id = recorder.begin(timeline, file=routine_file)
-    assert recorder.journal is not None and session_id is not None
-    assert recorder.journal.session(session_id).routine_source == str(routine_file)
+    started = recorder.begin(timeline, file=routine_file)
+    assert started is not None and recorder.flush()
+    assert recorder.journal is not None and started.journal_id is not None
+    assert recorder.journal.session(started.journal_id).routine_source == str(routine_file)
 
 
 def test_the_last_place_of_pain_presets_the_next_prompt(qtbot: QtBot, tmp_path: Path) -> None:
@@ -202,7 +222,11 @@ def test_the_last_place_of_pain_presets_the_next_prompt(qtbot: QtBot, tmp_path: 
     recorder.begin(timeline, builtin=BUILTIN, pain=PainAnswer(4, PainLocation.BUTTOCK_LEG))
     recorder.begin(timeline, builtin=BUILTIN, pain=PainAnswer(0))  # no pain: no place
     recorder.begin(timeline, builtin=BUILTIN)
-    assert recorder.last_location() is PainLocation.BUTTOCK_LEG
+    assert recorder.last_location() is PainLocation.BUTTOCK_LEG  # known before it is written
+    recorder.close()
+    assert JournalRecorder.open(tmp_path / "journal.sqlite3").last_location() is (
+        PainLocation.BUTTOCK_LEG
+    ), "and read from the journal next time"
 
 
 def test_where_the_routine_came_from_is_found_from_its_file(qtbot: QtBot, tmp_path: Path) -> None:
@@ -220,6 +244,7 @@ def test_where_the_routine_came_from_is_found_from_its_file(qtbot: QtBot, tmp_pa
 
     first = recorder.begin(builtin)
     second = recorder.begin(expand(mine, Library().resolve))
-    assert recorder.journal is not None and first is not None and second is not None
-    assert recorder.journal.session(first).routine_source == BUILTIN
-    assert recorder.journal.session(second).routine_source == str(user_file)
+    assert first is not None and second is not None and recorder.flush()
+    assert recorder.journal is not None and first.journal_id and second.journal_id
+    assert recorder.journal.session(first.journal_id).routine_source == BUILTIN
+    assert recorder.journal.session(second.journal_id).routine_source == str(user_file)

@@ -18,7 +18,9 @@ HERE = Path(__file__).resolve().parent
 KILLS = 8
 
 # Plays the built-in routine again and again. "ended" is printed when a set ends, BEFORE the
-# recorder writes it (the slot is connected first); "set" after the write has committed.
+# recorder queues it (the slot is connected first); "set" after the write has committed.
+# The writer thread writes each set as it comes; a real set lasts seconds, so before the next
+# one the child waits (flush) until it is written, as the clock would have.
 PLAYER = r"""
 import sys
 from pathlib import Path
@@ -41,8 +43,13 @@ while True:
             print("ended", event.result.step_index, event.result.set_number, flush=True)
     driver.event_emitted.connect(ended)
     recorder.attach(driver)
-    session = recorder.begin(timeline, builtin="upper-back-slides")
-    print("session", session, flush=True)
+    def written(event):
+        if event.kind is EventKind.SET_ENDED:
+            recorder.flush()
+    driver.event_emitted.connect(written)
+    recorder.begin(timeline, builtin="upper-back-slides")
+    recorder.flush()
+    print("session", recorder.session_id, flush=True)
     n += 1
     play_driver(driver, clock, answer=lambda k: (n + k) % 3 == 0)
 """

@@ -7,6 +7,7 @@ import signal
 import subprocess
 import sys
 import termios
+import time
 from pathlib import Path
 
 import pexpect
@@ -211,3 +212,120 @@ def test_a_rate_of_infinity_in_the_settings_does_not_stop_play() -> None:
     finally:
         child.close(force=True)
     assert child.exitstatus == 0, child.before
+
+
+# -- a journal held locked by another program ---------------------------------------------------
+
+LOCKED_ROUTINE = """\
+format: 1
+title: Lock test
+lead_in: 3s
+steps:
+  - title: Holds
+    duration: 2s
+    sets: 4
+    rest_between_sets: 1s
+"""
+HOLD_S = 18.0  # from just after the start until after the second set (17 s) has ended
+# Another program holds the journal's write lock, as the sqlite3 shell does in a transaction.
+LOCKER = r"""
+import sqlite3, sys, time
+db = sqlite3.connect(sys.argv[1], isolation_level=None)
+db.execute("BEGIN IMMEDIATE")
+print("locked", flush=True)
+time.sleep(float(sys.argv[2]))
+db.execute("COMMIT")
+db.close()
+print("released", flush=True)
+"""
+LATE_S = 1.0  # loose: a stall would be seconds (the old busy wait was 5 s per write)
+
+
+def planned_cues(path: Path) -> list[tuple[float, str]]:
+    """(planned second, words) of each spoken cue, in order: what the terminal prints."""
+    from routineplayer.core.library import Library
+    from routineplayer.core.loader import load_routine
+    from routineplayer.core.timeline import expand
+
+    timeline = expand(load_routine(path), Library().resolve)
+    cues = [
+        (seg.start + cue.offset, cue.text)
+        for seg in timeline.segments
+        for cue in seg.cues
+        if cue.text
+    ]
+    return [*cues, (timeline.total, timeline.closing_text)]
+
+
+@pytest.mark.slow
+def test_a_journal_locked_by_another_program_delays_nothing_and_loses_nothing(
+    tmp_path: Path,
+) -> None:
+    routine = tmp_path / "lock-test.yaml"
+    routine.write_text(LOCKED_ROUTINE, encoding="utf-8")
+    Journal.open(paths.journal_path()).close()  # the file exists, in WAL mode, to be locked
+    child = spawn("play", str(routine), "--audio-only")
+    locker: subprocess.Popen[str] | None = None
+    lines: list[tuple[float, str]] = []  # (arrival, line) of everything printed once playing
+    try:
+        child.expect("Press Enter or space to start")
+        child.send("\r")
+        child.expect(r"\? Before we start")
+        child.send("s")  # no rating
+        child.expect(r"> Lock test · Get ready")
+        started = time.monotonic()  # the session has started, and its start was written
+        locker = subprocess.Popen(
+            [sys.executable, "-c", LOCKER, str(paths.journal_path()), str(HOLD_S)],
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        assert locker.stdout is not None
+        assert locker.stdout.readline() == "locked\n"
+        assert time.monotonic() - started < 1.0, "locked before the first set ended"
+        while True:
+            try:
+                line = child.readline()
+            except pexpect.EOF:
+                break
+            if not line:
+                break
+            lines.append((time.monotonic(), line.rstrip("\r\n")))
+            if "How is your pain now" in line:
+                child.send("s")
+        child.expect(pexpect.EOF)
+        assert locker.wait(timeout=HOLD_S) == 0
+        assert locker.stdout.readline() == "released\n"
+    finally:
+        child.close(force=True)
+        if locker is not None:
+            if locker.poll() is None:
+                locker.kill()
+            locker.communicate()  # and closes its pipe
+    printed = [text for _, text in lines]
+    assert child.exitstatus == 0, printed
+
+    # Every cue printed at its planned time (from the start): no stall while locked.
+    cues = [(t, text[3:-1]) for t, text in lines if text.startswith('  "')]
+    plan = planned_cues(routine)
+    assert [words for _, words in cues] == [words for _, words in plan], printed
+    late = [
+        (words, round(t - started - planned, 3))
+        for (t, words), (planned, _) in zip(cues, plan, strict=True)
+    ]
+    assert max(abs(d) for _, d in late) < LATE_S, late
+
+    # One message while the writes were held up and one when they caught up, never one
+    # per set; SQLite's own words are for the log, not the player.
+    notes = [text for text in printed if "journal" in text.lower()]
+    assert len(notes) == 2 and notes[0].startswith("! "), notes
+    assert not notes[1].startswith("! "), "caught up: good news, not a problem"
+    assert not [text for text in printed if "database is locked" in text], printed
+    assert not [text for text in printed if "journal write failed" in text], printed
+
+    with Journal.open(paths.journal_path()) as journal:
+        (session,) = journal.sessions()
+        sets = journal.sets(session.id)
+    assert session.outcome is Outcome.FINISHED
+    assert [(s.step_title, s.set_number, s.skipped) for s in sets] == [
+        ("Holds", n, False) for n in range(1, 5)
+    ]

@@ -87,6 +87,10 @@ class JournalReadOnlyError(JournalError):
     """A write to a journal that is open read-only (written by a newer version)."""
 
 
+class JournalLockedError(JournalError):
+    """A write waited its busy timeout for another connection's lock: it may succeed later."""
+
+
 def _trouble(exc: sqlite3.Error) -> tuple[str, str]:
     """(what is wrong, what to do) for an sqlite3 error: lower case, no full stop.
 
@@ -381,6 +385,11 @@ class _DamagedError(sqlite3.DatabaseError):
         self.report = report
 
 
+def _is_locked(exc: sqlite3.Error) -> bool:
+    code = getattr(exc, "sqlite_errorcode", None)
+    return code is not None and (code & 0xFF) in (_SQLITE_BUSY, _SQLITE_LOCKED)
+
+
 def _is_damaged(exc: sqlite3.DatabaseError) -> bool:
     if isinstance(exc, _DamagedError):
         return True
@@ -407,10 +416,16 @@ def _move_aside(path: Path, when: datetime) -> Path:
     return target
 
 
-def _connect_read_write(path: Path) -> sqlite3.Connection:
-    db = sqlite3.connect(path, isolation_level=None, timeout=_BUSY_TIMEOUT_S)
+def _connect_read_write(path: Path, busy_timeout_s: float = _BUSY_TIMEOUT_S) -> sqlite3.Connection:
+    db = sqlite3.connect(path, isolation_level=None, timeout=busy_timeout_s)
     db.text_factory = _decode
     return db
+
+
+def _set_up(db: sqlite3.Connection) -> None:
+    """What every read-write connection needs (WAL is a setting of the file, kept in it)."""
+    db.execute("PRAGMA synchronous = FULL")
+    db.execute("PRAGMA foreign_keys = ON")
 
 
 def _connect_read_only(path: Path) -> sqlite3.Connection:
@@ -461,8 +476,7 @@ def _open_database(path: Path) -> tuple[sqlite3.Connection, str | None]:
     db = _connect_read_write(path)
     try:
         db.execute("PRAGMA journal_mode = WAL")
-        db.execute("PRAGMA synchronous = FULL")
-        db.execute("PRAGMA foreign_keys = ON")
+        _set_up(db)
         migrate(db)
     except BaseException:
         db.close()
@@ -582,6 +596,33 @@ class Journal:
             raise _open_failure(path, *_trouble(exc)) from exc
         return cls(db, path, message=message, read_only=read_only, clock=clock, tz=tz)
 
+    def connect_again(self, *, busy_timeout_s: float = _BUSY_TIMEOUT_S) -> Journal:
+        """Another connection to this (open, up-to-date) journal, for another thread.
+
+        Call it in the thread that will use it: an sqlite3 connection belongs to the thread
+        that made it. Nothing is checked or migrated again. ``busy_timeout_s`` is how long a
+        write waits for another program's lock before it raises JournalLockedError.
+        """
+        if self.read_only:
+            raise JournalReadOnlyError(f"cannot record to this journal: {self.message}")
+        try:
+            db = _connect_read_write(self.path, busy_timeout_s)
+            try:
+                _set_up(db)
+            except BaseException:
+                db.close()
+                raise
+        except sqlite3.Error as exc:
+            log.warning("could not connect again to the journal %s: %s", self.path, exc)
+            raise _open_failure(self.path, *_trouble(exc)) from exc
+        return Journal(
+            db, self.path, message=self.message, read_only=False, clock=self._clock, tz=self._tz
+        )
+
+    def now(self) -> datetime:
+        """The journal's clock: what a write records as its time unless given ``at``."""
+        return self._clock()
+
     # -- lifetime ---------------------------------------------------------------------------
 
     def close(self) -> None:
@@ -600,8 +641,8 @@ class Journal:
 
     # -- writes: each one commits on return -------------------------------------------------
 
-    def _now(self) -> str:
-        return _to_text(self._clock())
+    def _now(self, at: datetime | None = None) -> str:
+        return _to_text(self._clock() if at is None else at)
 
     def _write(self, sql: str, params: tuple[Any, ...]) -> sqlite3.Cursor:
         if self.read_only:
@@ -611,9 +652,13 @@ class Journal:
         except sqlite3.IntegrityError as exc:
             raise JournalError(f"the journal refused a record ({exc})") from exc
         except sqlite3.Error as exc:  # disk full, locked too long, file gone bad
-            log.warning("could not write to the journal %s: %s", self.path, exc)
+            locked = _is_locked(exc)
+            # A lock is the caller's to wait out (and to log once), not one line per try.
+            level = logging.DEBUG if locked else logging.WARNING
+            log.log(level, "could not write to the journal %s: %s", self.path, exc)
             what, action = _trouble(exc)
-            raise JournalError(
+            error = JournalLockedError if locked else JournalError
+            raise error(
                 f"could not write to the journal at {self.path}: {what} ({action})"
             ) from exc
 
@@ -625,9 +670,18 @@ class Journal:
             raise JournalError(f"there is no session {session_id} in the journal")
 
     def start_session(
-        self, routine_title: str, *, builtin: str | None = None, file: Path | None = None
+        self,
+        routine_title: str,
+        *,
+        builtin: str | None = None,
+        file: Path | None = None,
+        at: datetime | None = None,
     ) -> int:
-        """Record the start of a session of a built-in routine (by name) or a routine file."""
+        """Record the start of a session of a built-in routine (by name) or a routine file.
+
+        ``at`` (here and in record_set and finish_session) is when it happened, for a record
+        written later than that; the journal's clock when None.
+        """
         if (builtin is None) == (file is None):
             raise ValueError("give exactly one of builtin= (a name) or file= (a path)")
         kind, source = (
@@ -636,7 +690,7 @@ class Journal:
         cursor = self._write(
             "INSERT INTO session (routine_title, routine_kind, routine_source, started_at) "
             "VALUES (?, ?, ?, ?)",
-            (routine_title, kind.value, source, self._now()),
+            (routine_title, kind.value, source, self._now(at)),
         )
         assert cursor.lastrowid is not None
         return cursor.lastrowid
@@ -652,6 +706,7 @@ class Journal:
         check_answer: bool | None = None,
         resets_taken: int = 0,
         skipped: bool = False,
+        at: datetime | None = None,
     ) -> int:
         """Record one finished (or skipped) set.
 
@@ -683,7 +738,7 @@ class Journal:
                     None if check_answer is None else int(check_answer),
                     resets_taken,
                     int(skipped),
-                    self._now(),
+                    self._now(at),
                 ),
             )
             self._write("COMMIT", ())
@@ -701,6 +756,7 @@ class Journal:
         *,
         stopped_at_step: int | None = None,
         stopped_at_title: str | None = None,
+        at: datetime | None = None,
     ) -> None:
         """Record how a session ended: finished, or stopped (at which step, if any)."""
         if outcome is Outcome.FINISHED and (stopped_at_step, stopped_at_title) != (None, None):
@@ -708,7 +764,7 @@ class Journal:
         self._update_session(
             session_id,
             "ended_at = ?, outcome = ?, stopped_step_index = ?, stopped_step_title = ?",
-            (self._now(), Outcome(outcome).value, stopped_at_step, stopped_at_title),
+            (self._now(at), Outcome(outcome).value, stopped_at_step, stopped_at_title),
         )
 
     def set_pain_before(

@@ -361,5 +361,9 @@ class MainWindow(QMainWindow):
         if self._playback is not None:
             self._playback.close()  # a routine playing is stopped: the journal records it
         if self._recorder is not None:
-            self._recorder.close()
+            lost = self._recorder.close()  # waits a moment for records a lock held back
+            if lost:
+                from routineplayer.gui.dialogs import error_dialog
+
+                self.ask(error_dialog(self, "Your journal", lost))
         super().closeEvent(event)

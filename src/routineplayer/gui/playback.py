@@ -67,6 +67,7 @@ class Playback(QObject):
         if self.voice is not None:
             self.voice.status_changed.connect(self._set_voice_note)
         window.recorder.problem.connect(self._set_journal_note)
+        window.recorder.caught_up.connect(self._set_journal_note)
         self._routine_title = ""
         self._audio_only = False
         self._was_full_screen = False

@@ -5,13 +5,16 @@ Area conftests (tests/gui, tests/audio, ...) add their own fixtures on top of th
 
 from __future__ import annotations
 
+import gc
 import os
 import shutil
 import subprocess
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+
+from routineplayer.runtime.main_thread_gc import collect_due
 
 # Set before anything can create a QApplication; pytest_configure below honours --onscreen.
 if os.environ.get("ROUTINEPLAYER_ONSCREEN") != "1":
@@ -73,6 +76,21 @@ def require_debian_package(package: str) -> None:
             f"(sudo apt-get install {package}, or run scripts/bootstrap.sh as root)",
             pytrace=False,
         )
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _collect_cycles_on_the_main_thread() -> Iterator[None]:
+    """As the app does (runtime/main_thread_gc.py): no cycle collection on the audio, speech
+    or journal threads, where it would destroy QObjects off their thread."""
+    gc.disable()
+    yield
+    gc.enable()
+
+
+@pytest.fixture(autouse=True)
+def _collect_after_each_test() -> Iterator[None]:
+    yield
+    collect_due()
 
 
 @pytest.fixture(autouse=True)

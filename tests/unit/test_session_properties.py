@@ -258,3 +258,39 @@ def test_any_stall_or_sleep_never_says_a_stale_cue(
     clock.t += stall
     watcher.call("tick")  # the watcher checks: nothing stale said; a long sleep pauses
     finish(watcher)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    timeline=timelines(),
+    look=st.sampled_from([0.05, 0.4, 2.0, 6.0]),
+    steps_s=st.lists(st.sampled_from([0.01, 0.1, 0.37, 1.0, 3.0]), min_size=1, max_size=20),
+)
+def test_upcoming_cues_are_exactly_the_cues_the_ticks_then_emit(
+    timeline: Timeline, look: float, steps_s: list[float]
+) -> None:
+    """What the driver schedules ahead (upcoming_cues) is what the engine then says, at the
+    same times, when no command comes between, to the closing words; open-ended segments
+    are answered "no" or done."""
+    clock = FakeClock()
+    session = Session(timeline, clock)
+    session.start()
+    said = 0
+    for n in range(100_000):
+        if session.state is State.FINISHED:
+            break
+        if session.state is State.CHECKING:
+            session.answer_check(False)
+        elif session.state is State.WAITING_DONE:
+            session.done()
+        predicted = session.upcoming_cues(clock() + look)
+        clock.advance(min(steps_s[n % len(steps_s)], look))
+        emitted = [
+            (e.at, e.segment_index, e.cue)
+            for e in session.tick()
+            if e.kind in (EventKind.CUE, EventKind.CUE_DROPPED)
+        ]
+        assert emitted == [p for p in predicted if p[0] <= clock()]
+        said += len(emitted)
+    assert session.state is State.FINISHED
+    assert said > 0

@@ -213,6 +213,33 @@ class Session:
             times.append(self._seg_start + seg.cues[self._next_cue].offset)
         return min(times) if times else None
 
+    def upcoming_cues(self, until: float) -> list[tuple[float, int, TimedCue]]:
+        """The cues the session will emit up to ``until`` if no command comes first, as
+        (at, segment index, cue), in order; nothing while paused or waiting for an answer.
+
+        For scheduling sound ahead of time (the output's latency): a command may change the
+        future, so whoever schedules from this cancels what has not sounded on a command.
+        Walks the same rule as ``_advance`` without changing anything.
+        """
+        out: list[tuple[float, int, TimedCue]] = []
+        if self._state not in RUNNING:
+            return out
+        index, next_cue, seg_start = self._index, self._next_cue, self._seg_start
+        while index < len(self._segments):
+            seg = self._segments[index]
+            deadline = None if seg.duration is None else seg_start + seg.duration
+            for cue in seg.cues[next_cue:]:
+                at = seg_start + cue.offset
+                if at > until or (deadline is not None and at > deadline):
+                    return out
+                out.append((at, index, cue))
+            if deadline is None or deadline > until:
+                return out
+            index, next_cue, seg_start = index + 1, 0, deadline
+        if seg_start <= until:  # the closing words, said as the routine finishes
+            out.append((seg_start, index, self._closing_cue()))
+        return out
+
     def progress(self, now: float | None = None) -> float:
         """0..1 through the planned timeline; inserted resets and replays hold it still."""
         total = self.timeline.total
@@ -459,8 +486,10 @@ class Session:
         self._end(at)
         self._emit(EventKind.FINISHED, at)
         self._set_state(State.FINISHED, at)
-        closing = TimedCue(0.0, self.timeline.closing_text, CueKind.ANNOUNCE, CLOSING_CHIME)
-        self._emit_cue(closing, at)
+        self._emit_cue(self._closing_cue(), at)
+
+    def _closing_cue(self) -> TimedCue:
+        return TimedCue(0.0, self.timeline.closing_text, CueKind.ANNOUNCE, CLOSING_CHIME)
 
     def _end(self, at: float) -> None:
         if self._state is State.PAUSED:

@@ -93,3 +93,47 @@ def test_a_player_can_only_touch_its_own_sounds() -> None:
     assert list(mix.pull(3) or []) == [2000] * 3
     mix.clear(owner=2)
     assert mix.pull(3) is None
+
+
+# -- sounds placed ahead, to the sample -------------------------------------------------------
+
+
+def test_a_voice_asked_for_ahead_starts_on_the_sample_heard_at_its_moment() -> None:
+    mix = Mix(rate=1000)  # a sample per millisecond
+    mix.start_voice(ramp(5, 7), 1.0, at=10.025)
+    assert mix.pull(20, hear_at=10.0) is None  # not in this chunk: nothing to write
+    out = list(mix.pull(20, hear_at=10.020) or [])
+    assert out == [0] * 5 + [7] * 5 + [0] * 0  # 5 ms of silence, then the voice
+    assert mix.voice_token is None
+
+
+def test_a_voice_placed_ahead_replaces_the_one_speaking_at_its_first_sample() -> None:
+    mix = Mix(rate=1000)
+    mix.start_voice(ramp(100, 1), 1.0)
+    mix.start_voice(ramp(10, 9), 1.0, at=5.006)
+    out = list(mix.pull(10, hear_at=5.0) or [])
+    assert out == [1] * 6 + [9] * 4
+
+
+def test_a_voice_asked_for_too_late_starts_at_once() -> None:
+    mix = Mix(rate=1000)
+    mix.start_voice(ramp(3, 4), 1.0, at=1.0)
+    assert list(mix.pull(10, hear_at=2.0) or []) == [4] * 3
+
+
+def test_a_chime_ahead_is_placed_too_and_cancelling_takes_back_only_what_waits() -> None:
+    mix = Mix(rate=1000)
+    mix.start_voice(ramp(50, 1), 1.0, owner=1)
+    mix.add_chime(ramp(2, 100), 1.0, owner=1, at=3.004)
+    mix.start_voice(ramp(5, 9), 1.0, owner=1, at=3.030)
+    mix.clear(1, waiting_only=True)  # the session changed course: the voice goes on
+    assert list(mix.pull(40, hear_at=3.0) or []) == [1] * 40
+    mix.add_chime(ramp(2, 100), 1.0, owner=1, at=3.044)
+    assert list(mix.pull(10, hear_at=3.040) or []) == [1] * 4 + [101] * 2 + [1] * 4
+
+
+def test_what_waits_keeps_the_stream_running_only_when_it_is_due() -> None:
+    mix = Mix(rate=1000)
+    mix.start_voice(ramp(5, 7), 1.0, at=10.0)
+    assert not mix.sounding_or_due(9.5)
+    assert mix.sounding_or_due(10.0)

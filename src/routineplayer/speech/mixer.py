@@ -22,7 +22,10 @@ pulse/context.c"; measured: from 0.25 s after the kill until Qt's next 3 s retry
 server is back). So a stream that holds sound but takes none for STALL_S counts as lost,
 and a new one is opened only once the server lists a client with this process's pid
 (`pactl list clients`, polled every PROBE_S while lost): that client is Qt's new context,
-which exists before it connects, so opening is safe again.
+which exists before it connects, so opening is safe again. Without pactl (pulseaudio-utils
+not installed) the server's own socket is probed instead, and a stream is opened once Qt's
+3 s retry has had time to reconnect. ``down_changed`` tells the players when sound stops
+reaching the output and when it is back, whatever the cause.
 
 ``Mix`` is the pure part (no Qt): it is unit-tested on its own.
 """
@@ -32,12 +35,24 @@ from __future__ import annotations
 import atexit
 import itertools
 import os
+import socket
 import threading
 import time
 from array import array
 from dataclasses import dataclass
 
-from PySide6.QtCore import QIODevice, QMetaObject, QObject, QProcess, Qt, QThread, QTimer, Slot
+from PySide6.QtCore import (
+    QIODevice,
+    QMetaObject,
+    QObject,
+    QProcess,
+    Qt,
+    QThread,
+    QTimer,
+    Signal,
+    SignalInstance,
+    Slot,
+)
 from PySide6.QtMultimedia import QAudioFormat, QAudioSink, QMediaDevices, QtAudio
 
 from routineplayer.speech.wavtools import CUE_RATE
@@ -45,9 +60,15 @@ from routineplayer.speech.wavtools import CUE_RATE
 RATE = CUE_RATE  # no resampling for espeak-ng's cues and the chimes
 TICK_MS = 5
 AHEAD_S = 0.12  # how far ahead of the speakers the stream is kept filled
+PRIME_S = 0.25  # the stream runs on silence this long before a sound that waits its moment
 RETRY_S = 1.0  # a broken stream is rebuilt at most this often
 STALL_S = 0.5  # a stream that holds sound and takes none of it for this long is lost
 PROBE_S = 1.0  # while lost: how often to ask the server whether Qt has reconnected
+PACTL = os.environ.get("ROUTINEPLAYER_PACTL", "pactl")  # tests name a missing one
+QT_RETRY_S = 3.5  # Qt tries a new PulseAudio context every 3 s after losing one
+# From a sample leaving the stream's buffer to its sound at the sink, measured with a
+# PulseAudio null sink recorded by parec (bench_runtime prints what is left over).
+OUTPUT_DELAY_S = float(os.environ.get("ROUTINEPLAYER_OUTPUT_DELAY_S", "0.031"))
 
 
 @dataclass
@@ -59,6 +80,15 @@ class _Source:
     fade_end: int | None = None  # sample index at which a fade-out reaches silence
     fade_len: int = 0
     token: int = 0
+    start_at: float | None = None  # when its first sample is to be heard; None: started
+
+    def lead(self, n: int, hear_at: float, rate: int) -> int | None:
+        """Samples of silence before this source in a chunk of ``n`` heard from ``hear_at``;
+        None if it starts after the chunk. A source asked for too late starts at once."""
+        if self.start_at is None:
+            return 0
+        offset = max(0, round((self.start_at - hear_at) * rate))
+        return None if offset >= n else offset
 
     def take(self, n: int) -> array[int]:
         """The next ``n`` samples (fewer at the end), with gain and any fade applied."""
@@ -95,19 +125,30 @@ class Mix:
         self.rate = rate
         self._lock = threading.Lock()
         self._voice: _Source | None = None
+        self._waiting: list[_Source] = []  # voices with a start time, in order of it
         self._chimes: list[_Source] = []
         self._tokens = itertools.count(1)
 
-    def start_voice(self, samples: array[int], gain: float, owner: int = 0) -> int:
-        """Replace the voice with ``samples``; returns its token."""
+    def start_voice(
+        self, samples: array[int], gain: float, owner: int = 0, at: float | None = None
+    ) -> int:
+        """Replace the voice with ``samples``, now or, given ``at`` (the output's clock), at
+        the sample heard then: the voice before goes on until that moment. Returns its token."""
         with self._lock:
             token = next(self._tokens)
-            self._voice = _Source(samples, gain, owner, token=token)
+            source = _Source(samples, gain, owner, token=token, start_at=at)
+            if at is None:
+                self._voice = source
+            else:
+                self._waiting.append(source)
+                self._waiting.sort(key=lambda v: v.start_at or 0.0)
             return token
 
     def _voice_with(self, token: int) -> _Source | None:
-        v = self._voice
-        return v if v is not None and v.token == token else None
+        for v in (self._voice, *self._waiting):
+            if v is not None and v.token == token:
+                return v
+        return None
 
     def fade_voice(self, token: int, seconds: float) -> None:
         """Fade the voice out over ``seconds`` from what is written next, then drop it."""
@@ -125,19 +166,26 @@ class Mix:
 
     def stop_voice(self, token: int) -> None:
         with self._lock:
-            if self._voice_with(token) is not None:
+            if self._voice is not None and self._voice.token == token:
                 self._voice = None
+            self._waiting = [v for v in self._waiting if v.token != token]
 
-    def add_chime(self, samples: array[int], gain: float, owner: int = 0) -> None:
+    def add_chime(
+        self, samples: array[int], gain: float, owner: int = 0, at: float | None = None
+    ) -> None:
+        """Sound ``samples`` over whatever plays, now or at ``at`` (the output's clock)."""
         with self._lock:
-            self._chimes.append(_Source(samples, gain, owner))
+            self._chimes.append(_Source(samples, gain, owner, start_at=at))
 
-    def clear(self, owner: int = 0) -> None:
-        """Silence everything ``owner`` started."""
+    def clear(self, owner: int = 0, *, waiting_only: bool = False) -> None:
+        """Silence everything ``owner`` started (``waiting_only``: what has not started yet)."""
         with self._lock:
-            if self._voice is not None and self._voice.owner == owner:
+            if not waiting_only and self._voice is not None and self._voice.owner == owner:
                 self._voice = None
-            self._chimes = [c for c in self._chimes if c.owner != owner]
+            self._waiting = [v for v in self._waiting if v.owner != owner]
+            self._chimes = [
+                c for c in self._chimes if c.owner != owner or (waiting_only and c.start_at is None)
+            ]
 
     @property
     def voice_token(self) -> int | None:
@@ -147,30 +195,81 @@ class Mix:
 
     @property
     def active(self) -> bool:
-        return self._voice is not None or bool(self._chimes)
+        """Something sounds now, or is waiting for its moment."""
+        return self._voice is not None or bool(self._waiting) or bool(self._chimes)
 
-    def pull(self, n: int) -> array[int] | None:
-        """Up to ``n`` mixed samples; None when nothing is playing (write nothing then)."""
+    def sounding_or_due(self, by: float) -> bool:
+        """Something sounds, or is to start by ``by`` (the output's clock): worth writing."""
         with self._lock:
-            parts = []
+            sources = [*self._waiting, *self._chimes]
             if self._voice is not None:
-                parts.append(self._voice.take(n))
+                return True
+            return any(s.start_at is None or s.start_at <= by for s in sources)
+
+    def pull(self, n: int, hear_at: float = 0.0) -> array[int] | None:
+        """Up to ``n`` mixed samples, the first heard at ``hear_at`` on the output's clock
+        (which places what waits for its moment); None when nothing sounds in them (write
+        nothing then)."""
+        with self._lock:
+            parts: list[array[int]] = []
+            cut, incoming = n, None  # a waiting voice replaces the voice at its first sample
+            if self._waiting:
+                lead = self._waiting[0].lead(n, hear_at, self.rate)
+                if lead is not None:
+                    incoming, cut = self._waiting.pop(0), lead
+            if self._voice is not None and cut > 0:
+                parts.append(self._voice.take(cut))
                 if self._voice.finished:
                     self._voice = None
+            if incoming is not None:
+                incoming.start_at = None
+                self._voice = incoming
+                parts.append(_silence(cut) + incoming.take(n - cut))
+                if incoming.finished:
+                    self._voice = None
             for chime in self._chimes:
-                parts.append(chime.take(n))
+                lead = chime.lead(n, hear_at, self.rate)
+                if lead is not None:
+                    chime.start_at = None
+                    parts.append(_silence(lead) + chime.take(n - lead))
             self._chimes = [c for c in self._chimes if not c.finished]
         parts = [p for p in parts if p]
         if not parts:
             return None
         if len(parts) == 1:
             return parts[0]
-        out = array("h", bytes(2 * max(len(p) for p in parts)))
+        out = _silence(max(len(p) for p in parts))
         for part in parts:
             for i, v in enumerate(part):
                 s = out[i] + v
                 out[i] = 32767 if s > 32767 else -32768 if s < -32768 else s
         return out
+
+
+def _silence(n: int) -> array[int]:
+    return array("h", bytes(2 * n))
+
+
+def server_listening() -> bool:
+    """Whether the PulseAudio server's native socket takes connections (PipeWire's pulse
+    server listens there too)."""
+    server = os.environ.get("PULSE_SERVER", "")
+    if server.startswith("unix:"):
+        path = server[5:]
+    elif server:
+        return True  # a network server: nothing local to probe; let Qt's retry decide
+    else:
+        runtime = os.environ.get("PULSE_RUNTIME_PATH") or os.path.join(
+            os.environ.get("XDG_RUNTIME_DIR", f"/run/user/{os.getuid()}"), "pulse"
+        )
+        path = os.path.join(runtime, "native")
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
+        sock.settimeout(0.2)
+        try:
+            sock.connect(path)
+        except OSError:
+            return False
+    return True
 
 
 def stream_format(rate: int = RATE) -> QAudioFormat:
@@ -184,8 +283,13 @@ def stream_format(rate: int = RATE) -> QAudioFormat:
 class _Feeder(QObject):
     """Lives on the output thread: owns the QAudioSink and tops it up from the Mix."""
 
+    # True when sound stops reaching any output (the server died, the stream broke), False
+    # when it does again. Queued to the players on the GUI thread.
+    down_changed = Signal(bool)
+
     def __init__(self, mix: Mix) -> None:
         super().__init__()
+        self._down = False
         self.mix = mix
         self._sink: QAudioSink | None = None
         self._io: QIODevice | None = None
@@ -199,6 +303,8 @@ class _Feeder(QObject):
         self._moved = 0.0
         self._probe: QProcess | None = None
         self._last_probe = -PROBE_S
+        self._no_pactl = False  # pulseaudio-utils missing: the server's socket is probed
+        self._server_back_at: float | None = None
 
     @Slot()
     def begin(self) -> None:
@@ -255,16 +361,32 @@ class _Feeder(QObject):
         if self._probe is not None or now - self._last_probe < PROBE_S:
             return
         self._last_probe = now
+        if self._no_pactl:
+            self._probe_socket(now)
+            return
         probe = QProcess(self)
         probe.finished.connect(lambda code, _status: self._probed(probe, code))
         probe.errorOccurred.connect(lambda error: self._probe_failed(probe, error))
         self._probe = probe
-        probe.start("pactl", ["list", "clients"])
+        probe.start(PACTL, ["list", "clients"])
 
     def _probe_failed(self, probe: QProcess, error: QProcess.ProcessError) -> None:
-        if error is QProcess.ProcessError.FailedToStart:  # no pactl: stay silent, keep time
+        if error is QProcess.ProcessError.FailedToStart:
             self._probe = None
             probe.deleteLater()
+            self._no_pactl = True
+
+    def _probe_socket(self, now: float) -> None:
+        """Without pactl: once the server's socket takes connections again, wait out Qt's
+        own reconnection (it retries every 3 s) before opening a stream."""
+        if self._server_back_at is None:
+            if server_listening():
+                self._server_back_at = now
+            return
+        if now - self._server_back_at >= QT_RETRY_S:
+            self._server_back_at = None
+            self._lost = False
+            self._open()
 
     def _probed(self, probe: QProcess, code: int) -> None:
         out = bytes(probe.readAllStandardOutput().data()).decode(errors="replace")
@@ -283,6 +405,13 @@ class _Feeder(QObject):
         )
 
     def _tick(self) -> None:
+        self._feed()
+        down = self._lost or self._broken()
+        if down != self._down:
+            self._down = down
+            self.down_changed.emit(down)
+
+    def _feed(self) -> None:
         now = time.monotonic()
         if self._lost:
             self._rebuild.clear()  # opening a stream now could abort the process (see top)
@@ -304,22 +433,28 @@ class _Feeder(QObject):
             if not self.mix.active:
                 self._clock_pos = now
                 return
-            n = int((now - max(self._clock_pos, now - 0.5)) * self.mix.rate)
+            since = max(self._clock_pos, now - 0.5)
+            n = int((now - since) * self.mix.rate)
             self._clock_pos = now
             if n > 0:
-                self.mix.pull(n)
+                self.mix.pull(n, since)
             return
         assert self._sink is not None and self._io is not None
-        if not self.mix.active:
-            return
         buffered = self._sink.bufferSize() - self._sink.bytesFree()
+        # When the next sample written will be heard: after what is queued, and the path
+        # beyond the stream (the sound server and the device); sounds that wait for their
+        # moment are placed by it, to the sample.
+        hear_at = now + buffered / 2 / self.mix.rate + OUTPUT_DELAY_S
+        if not self.mix.sounding_or_due(hear_at + PRIME_S):
+            return
         room = min(self._sink.bytesFree(), int(AHEAD_S * self.mix.rate) * 2 - buffered)
         n = room // 2
         if n <= 0:
             return
-        chunk = self.mix.pull(n)
-        if chunk is not None:
-            self._io.write(chunk.tobytes())
+        chunk = self.mix.pull(n, hear_at)
+        # Silence before a sound that waits for its moment: a stream that has drained
+        # starts again a variable 20-35 ms after a write, a running one a steady 31 ms.
+        self._io.write(chunk.tobytes() if chunk is not None else bytes(2 * n))
 
 
 class AudioOutput:
@@ -337,6 +472,11 @@ class AudioOutput:
         self._feeder.moveToThread(self._thread)
         self._thread.started.connect(self._feeder.begin)
         self._thread.start()
+
+    @property
+    def down_changed(self) -> SignalInstance:
+        """bool: sound stopped reaching the output (True), or reaches it again (False)."""
+        return self._feeder.down_changed
 
     def device_changed(self) -> None:
         """The outputs changed: follow the new default device (or rebuild a dead stream)."""

@@ -35,6 +35,12 @@ OUTPUT_LATENCY_S = 0.04  # play() to sound, measured here; a voice is heard this
 END_GRACE_MS = 20  # the voice is free this long after its clip should have been heard
 CHIME_LEVEL = 0.8  # relative to the voice
 
+SOUND_LOST_REASON = (
+    "The sound stopped: the sound server or the speakers went away. The routine goes on, "
+    "with every cue on screen, and the sound comes back by itself when they do."
+)
+SOUND_BACK = "Sound is back."  # said when it is: someone on the floor hears that it works
+SOUND_BACK_PRIORITY = -1
 NO_OUTPUT_REASON = (
     "No sound output found: cues are shown on screen only. Check that speakers or headphones "
     "are connected and the sound server (PulseAudio or PipeWire) is running."
@@ -54,7 +60,8 @@ class PlayerState(StrEnum):
 class _Request:
     text: str
     priority: int
-    requested_at: float
+    requested_at: float  # when it is to be heard, on the player's clock
+    ahead: bool = False  # asked for ahead of that moment: placed to the sample by the mixer
 
 
 @dataclass
@@ -64,6 +71,7 @@ class _Voice:
     token: int
     end: float  # when it will have been heard, on the player's clock
     fading: bool = False
+    ahead: bool = False  # placed in the mixer ahead of its moment
 
 
 class CuePlayer(QObject):
@@ -109,6 +117,12 @@ class CuePlayer(QObject):
         self._preempt_timer.setTimerType(Qt.TimerType.PreciseTimer)
         self._preempt_timer.setSingleShot(True)
         self._preempt_timer.timeout.connect(self._preempt_if_still_speaking)
+        # Asked for ahead while a voice will still be speaking: decided at their moment.
+        self._deferred: list[_Request] = []
+        self._defer_timer = QTimer(self)
+        self._defer_timer.setTimerType(Qt.TimerType.PreciseTimer)
+        self._defer_timer.setSingleShot(True)
+        self._defer_timer.timeout.connect(self._play_deferred)
 
         self._devices = QMediaDevices(self)
         self._devices.audioOutputsChanged.connect(self._outputs_changed)
@@ -121,6 +135,8 @@ class CuePlayer(QObject):
         self._output = output or shared_output()
         self._output.device_changed()  # the output may have changed while no player listened
         self._mix = self._output.mix
+        self._down = False  # sound stopped reaching the output after it had worked
+        self._output.down_changed.connect(self._sound_down)
 
     # -- state the GUI shows ------------------------------------------------------------
 
@@ -131,7 +147,7 @@ class CuePlayer(QObject):
     @property
     def reason(self) -> str:
         """One line for a banner: why sound or speech is off and how to fix it; "" if fine."""
-        return self._reason
+        return SOUND_LOST_REASON if self._down else self._reason
 
     @property
     def available(self) -> bool:
@@ -152,6 +168,24 @@ class CuePlayer(QObject):
         if not self._engine.available:
             return PlayerState.CHIMES_ONLY, self._engine.reason
         return PlayerState.READY, ""
+
+    def _sound_down(self, down: bool) -> None:
+        """The output lost its stream, or has it again: say so in the banner, and out loud
+        once it is back (only after it had been lost while this player was ready)."""
+        if self._state is PlayerState.VISUAL_ONLY and not self._down:
+            return  # no output at all: the banner says why already
+        if down == self._down:
+            return
+        self._down = down
+        self.status_changed.emit(SOUND_LOST_REASON if down else self._reason)
+        if not down:
+            # The lowest priority: any cue of the routine cuts it rather than waiting for it.
+            self.play(SOUND_BACK, SOUND_BACK_PRIORITY)
+
+    @property
+    def sound_down(self) -> bool:
+        """Sound stopped reaching the output (``reason`` is then SOUND_LOST_REASON)."""
+        return self._down
 
     def _outputs_changed(self) -> None:
         self._output.device_changed()
@@ -207,21 +241,30 @@ class CuePlayer(QObject):
 
     # -- playing ---------------------------------------------------------------------------
 
-    def play_chime(self, name: str) -> None:
+    def play_chime(self, name: str, at: float | None = None) -> None:
         clip = self._chimes.get(name) or self._chimes.get(FALLBACK)
         if self._state is not PlayerState.VISUAL_ONLY and clip is not None:
-            self._mix.add_chime(clip, CHIME_LEVEL * self._settings.volume, self._owner)
+            level = CHIME_LEVEL * self._settings.volume
+            self._mix.add_chime(clip, level, self._owner, None if at is None else at)
 
-    def play(self, text: str, priority: int = 0, chime: str | None = None) -> None:
-        """Speak ``text`` now (or as the voice rules allow) and sound ``chime`` now."""
+    def play(
+        self, text: str, priority: int = 0, chime: str | None = None, after_s: float | None = None
+    ) -> None:
+        """Speak ``text`` (as the voice rules allow) and sound ``chime``: now, or to be heard
+        ``after_s`` seconds from now. Asked for ahead by more than the output's delay, the
+        mixer starts them on the sample heard at that moment; ``cancel_ahead()`` takes them
+        back if something changes before then."""
+        now = self._clock()
+        ahead = after_s is not None and after_s > 0
+        when = now + after_s if after_s is not None and ahead else now
         # Only clips loaded ahead (prepare/is_ready): no hashing or file reads on the tick.
         if text and self._state is PlayerState.READY and text in self._clips:
-            self._request(_Request(text, priority, self._clock()))
+            self._request(_Request(text, priority, when, ahead))
             if chime:
-                self.play_chime(chime)
+                self.play_chime(chime, when if ahead else None)
             return
         if chime:
-            self.play_chime(chime)
+            self.play_chime(chime, when if ahead else None)
         if not text:
             return
         if self._state is not PlayerState.VISUAL_ONLY:
@@ -242,6 +285,12 @@ class CuePlayer(QObject):
 
     def _request(self, request: _Request) -> None:
         current = self._current
+        if request.ahead and current is not None and current.end > request.requested_at:
+            # The voice will still be speaking then: the voice rules decide at that moment.
+            request.ahead = False
+            self._deferred.append(request)
+            self._arm_deferred()
+            return
         decision = decide(
             request.requested_at,
             request.priority,
@@ -250,8 +299,9 @@ class CuePlayer(QObject):
             self.timing,
         )
         if decision.action is Action.START:
-            if current is not None:  # heard already, but its end timer has not fired yet
-                self._end_voice(current)
+            if current is not None:  # heard by then, but its end timer has not fired yet
+                # Placed ahead, the new voice replaces it in the mixer at its first sample.
+                self._end_voice(current, silence=not request.ahead)
             self._start(request)
             return
         self._queue.append(request)
@@ -259,7 +309,7 @@ class CuePlayer(QObject):
         if decision.action is Action.CUT:
             self._fade_out()
         elif decision.action is Action.AFTER_CURRENT:
-            wait_ms = max(0, round((decision.start_at - request.requested_at) * 1000))
+            wait_ms = max(0, round((decision.start_at - self._clock()) * 1000))
             self._preempt_timer.start(wait_ms + END_GRACE_MS)
 
     def _start(self, request: _Request) -> None:
@@ -269,12 +319,16 @@ class CuePlayer(QObject):
             self.cue_started.emit(request.text)
             self._next()
             return
-        token = self._mix.start_voice(clip, self._settings.volume, self._owner)
         seconds = len(clip) / RATE
-        self._current = _Voice(
-            request.text, request.priority, token, self._clock() + seconds + OUTPUT_LATENCY_S
-        )
-        self._end_timer.start(round((seconds + OUTPUT_LATENCY_S) * 1000) + END_GRACE_MS)
+        if request.ahead:
+            at = request.requested_at
+            token = self._mix.start_voice(clip, self._settings.volume, self._owner, at)
+            end = at + seconds
+        else:
+            token = self._mix.start_voice(clip, self._settings.volume, self._owner)
+            end = self._clock() + seconds + OUTPUT_LATENCY_S
+        self._current = _Voice(request.text, request.priority, token, end, ahead=request.ahead)
+        self._end_timer.start(max(0, round((end - self._clock()) * 1000)) + END_GRACE_MS)
         self.cue_started.emit(request.text)
 
     def _next(self) -> None:
@@ -286,13 +340,14 @@ class CuePlayer(QObject):
             self._start(request)
             return
 
-    def _end_voice(self, voice: _Voice) -> None:
+    def _end_voice(self, voice: _Voice, *, silence: bool = True) -> None:
         if self._current is not voice:
             return
         self._current = None
         self._end_timer.stop()
         self._preempt_timer.stop()
-        self._mix.stop_voice(voice.token)
+        if silence:
+            self._mix.stop_voice(voice.token)
         self.cue_finished.emit(voice.text)
 
     def _voice_heard(self) -> None:
@@ -325,8 +380,35 @@ class CuePlayer(QObject):
         current.end = self._clock() + self.timing.fade_s
         self._end_timer.start(round(self.timing.fade_s * 1000))
 
+    def _play_deferred(self) -> None:
+        now = self._clock()
+        due = [r for r in self._deferred if r.requested_at <= now]
+        self._deferred = [r for r in self._deferred if r.requested_at > now]
+        for request in due:
+            self._request(request)
+        self._arm_deferred()
+
+    def _arm_deferred(self) -> None:
+        if self._deferred:
+            wait = min(r.requested_at for r in self._deferred) - self._clock()
+            self._defer_timer.start(max(0, round(wait * 1000)))
+
+    def cancel_ahead(self) -> None:
+        """Take back what was asked for ahead and has not sounded yet: the session changed
+        course (a pause, a skip, an answer) before its moment."""
+        self._deferred.clear()
+        self._defer_timer.stop()
+        self._mix.clear(self._owner, waiting_only=True)
+        current = self._current
+        # A voice that was still waiting for its moment is gone now.
+        if current is not None and current.ahead and self._mix.voice_token != current.token:
+            self._current = None
+            self._end_timer.stop()
+
     def stop(self) -> None:
         """Stop speaking and forget queued cues (the routine was stopped or skipped)."""
+        self._deferred.clear()
+        self._defer_timer.stop()
         self._queue.clear()
         if self._current is not None:
             self._end_voice(self._current)

@@ -4,8 +4,10 @@ Both drivers play the same 60-second timeline *concurrently in one Qt event loop
 (offscreen QApplication), each with its own Session, while 30 ms of simulated GUI work (a
 busy loop) runs every 250 ms on the same thread.
 
-- ours: runtime/session_driver.SessionDriver on time.monotonic (100 ms PreciseTimer plus a
-  single-shot armed for the next due time; time = deadline - now).
+- ours: runtime/session_driver.SessionDriver on time.monotonic (its clockwork thread sleeps
+  until the next due time and ticks the session then; time = deadline - now). A transition's
+  time is when the session makes it, on that thread (``engine_hook``): what the sound
+  follows. When the busy window hears of it is printed too (transition_shown_p99_ms).
 - naive: a 1 s single-shot QTimer re-armed on each timeout (PySide6's
   QTimer.singleShot(1000, fn), which makes a coarse timer: Qt lets it fire up to 5% early
   or late) whose tick count is the clock: session time = start + count seconds.
@@ -48,6 +50,7 @@ FIGURES = (
     "transition_p50_ms",
     "transition_p99_ms",
     "transition_max_ms",
+    "transition_shown_p99_ms",
     "naive_drift_end_ms",
     "naive_transition_p99_ms",
 )
@@ -139,13 +142,15 @@ def busy_work() -> None:
         pass
 
 
-def run() -> tuple[Record, Record]:
+def run() -> tuple[Record, Record, Record]:
     app = QApplication.instance() or QApplication(sys.argv)
     timeline = bench_timeline()
-    ours, naive = Record(), Record()
+    ours, naive, shown = Record(), Record(), Record()
 
     driver = SessionDriver(Session(timeline, time.monotonic))
-    driver.event_emitted.connect(lambda e: ours.add(e, time.monotonic()))
+    # The transition itself, on the session's thread; and when the window hears of it.
+    driver.engine_hook = lambda e: ours.add(e, time.monotonic())
+    driver.event_emitted.connect(lambda e: shown.add(e, time.monotonic()))
     work = QTimer()
     work.setTimerType(Qt.TimerType.PreciseTimer)
     work.setInterval(WORK_EVERY_MS)
@@ -165,7 +170,7 @@ def run() -> tuple[Record, Record]:
     done_check.timeout.connect(finished)
     done_check.start(200)
     app.exec()
-    return ours, naive
+    return ours, naive, shown
 
 
 def figure(name: str, value: float, unit: str, target: str) -> None:
@@ -175,14 +180,20 @@ def figure(name: str, value: float, unit: str, target: str) -> None:
 def main() -> int:
     started = time.monotonic()
     load_before = os.getloadavg()[0]
-    ours, naive = run()
+    ours, naive, shown = run()
     assert ours.end_ms is not None and naive.end_ms is not None
     late = np.array(ours.lateness_ms)
     naive_late = np.array(naive.lateness_ms)
     figure("drift_end_ms", ours.end_ms, "ms", "<= 5")
     figure("transition_p50_ms", float(np.percentile(late, 50)), "ms", "none")
-    figure("transition_p99_ms", float(np.percentile(late, 99)), "ms", "<= 20")
+    figure("transition_p99_ms", float(np.percentile(late, 99)), "ms", "<= 5")
     figure("transition_max_ms", float(late.max()), "ms", "none")
+    figure(
+        "transition_shown_p99_ms",
+        float(np.percentile(np.array(shown.lateness_ms), 99)),
+        "ms",
+        "none: when the busy window hears of it",
+    )
     figure("naive_drift_end_ms", naive.end_ms, "ms", "none: baseline, same run")
     figure(
         "naive_transition_p99_ms",

@@ -214,6 +214,12 @@ class Recording:
         loud = np.flatnonzero(np.abs(self.samples[first:]) > threshold)
         return self.time_of(first + int(loud[0])) if loud.size else None
 
+    def last_sound_between(self, t0: float, t1: float, threshold: int = THRESHOLD) -> float | None:
+        """The last sound in [t0, t1] (monotonic time), or None if there is none."""
+        first, window = self._window(t0, t1)
+        loud = np.flatnonzero(np.abs(window) > threshold)
+        return self.time_of(first + int(loud[-1])) if loud.size else None
+
     def is_silent_between(self, t0: float, t1: float, threshold: int = THRESHOLD) -> bool:
         a = max(0, self.index_of(t0))
         b = max(a, self.index_of(t1))

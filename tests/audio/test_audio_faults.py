@@ -18,9 +18,16 @@ from pytestqt.qtbot import QtBot
 from recording import PrivateServer, Recorder, pactl
 from support import at_times, chime_clip, render
 
+from routineplayer.speech import mixer
 from routineplayer.speech.availability import LIBRARY_ENV, detect_engine
 from routineplayer.speech.chimes import FALLBACK
-from routineplayer.speech.player import NO_OUTPUT_REASON, CuePlayer, PlayerState
+from routineplayer.speech.player import (
+    NO_OUTPUT_REASON,
+    SOUND_BACK,
+    SOUND_LOST_REASON,
+    CuePlayer,
+    PlayerState,
+)
 
 pytestmark = [pytest.mark.audio, pytest.mark.speech]
 
@@ -64,9 +71,9 @@ def heard_after(recording, player: CuePlayer, t0: float, since: float, count: in
 
 @pytest.fixture
 def player(qtbot: QtBot, audio_sink: str) -> Iterator[CuePlayer]:
-    render(TEXTS)
+    render([*TEXTS, SOUND_BACK])
     p = CuePlayer()
-    p.prepare(TEXTS)
+    p.prepare([*TEXTS, SOUND_BACK])
     yield p
     p.stop()
     p.deleteLater()
@@ -77,19 +84,34 @@ def player(qtbot: QtBot, audio_sink: str) -> Iterator[CuePlayer]:
 # first cue) they must be heard again. The crash is the dangerous case (mixer.py): Qt drops
 # its PulseAudio context when the server dies, opening a stream before it has reconnected
 # aborts the whole process, and Qt retries only every 3 s, so sound returns later.
+# Without pactl (no pulseaudio-utils) the server's socket is probed, then Qt's retry awaited.
 FAULTS = {
     "sink-removed": (in_background(lambda: pactl("unload-module", sink_module())), 16, 6.5),
     "server-crashed": (PrivateServer.crash, 22, 8.3),
+    "server-crashed-no-pactl": (PrivateServer.crash, 26, 10.4),
 }
 
 
 @pytest.mark.parametrize("fault", list(FAULTS))
 def test_sound_going_away_mid_play_keeps_time_and_comes_back(
-    fault: str, qtbot: QtBot, recorder: Recorder, player: CuePlayer
+    fault: str,
+    qtbot: QtBot,
+    recorder: Recorder,
+    player: CuePlayer,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     breaks, count, heard_again_from = FAULTS[fault]
+    if fault.endswith("no-pactl"):
+        monkeypatch.setattr(mixer, "PACTL", "routineplayer-no-such-pactl")
     started: list[tuple[str, float]] = []
-    player.cue_started.connect(lambda text: started.append((text, time.monotonic())))
+    back: list[tuple[str, float]] = []
+    statuses: list[str] = []
+    player.status_changed.connect(statuses.append)
+
+    def on_started(text: str) -> None:
+        (back if text == SOUND_BACK else started).append((text, time.monotonic()))
+
+    player.cue_started.connect(on_started)
     later: list[Recorder] = []
     t0 = time.monotonic() + 0.2
     play_every(
@@ -118,6 +140,10 @@ def test_sound_going_away_mid_play_keeps_time_and_comes_back(
     # ...and once the sink or server is back (in a recording of it), so is the sound.
     assert min(heard_after(recording, player, t0, heard_again_from, count)) >= 0.7
     assert player.state is PlayerState.READY
+    # The player was told: a banner while the sound was gone, cleared and said when back.
+    assert SOUND_LOST_REASON in statuses, statuses
+    assert statuses[-1] == "" and not player.sound_down, statuses
+    assert len(back) == 1, "'Sound is back.' is said once"
 
 
 def test_without_espeak_ng_cues_become_chimes_and_one_line_names_the_package(

@@ -202,3 +202,54 @@ def test_plays_to_the_end_on_the_real_monotonic_clock(qtbot: QtBot) -> None:
 
 def _finished(event: Event) -> bool:
     return event.kind is EventKind.FINISHED
+
+
+# -- cues handed to the sink ahead of their moment ---------------------------------------------
+
+
+class AheadSink:
+    """Records what a sink that can place sounds ahead (CuePlayer) is asked."""
+
+    def __init__(self) -> None:
+        self.played: list[tuple[str, float | None]] = []  # text, seconds ahead
+        self.cancelled = 0
+
+    def play(
+        self, text: str, priority: int, chime: str | None, after_s: float | None = None
+    ) -> None:
+        self.played.append((text, after_s))
+
+    def cancel_ahead(self) -> None:
+        self.cancelled += 1
+
+
+def test_cues_go_to_the_sink_ahead_once_and_a_command_takes_back_the_future(
+    qtbot: QtBot,
+) -> None:
+    clock = FakeClock()
+    sink = AheadSink()
+    driver = SessionDriver(Session(timeline(), clock), sink, tick_ms=FAST)
+    driver.start()
+    assert sink.played == [("Tiny. About 18 seconds of exercise.", None)]  # at the key press
+    upcoming = driver.session.upcoming_cues(clock.t + 60)
+    first_at, _, first = upcoming[0]
+    clock.t = first_at - 0.25  # within CUE_AHEAD_S of the next cue
+    driver.tick()
+    assert sink.played[-1] == (first.text, pytest.approx(0.25))
+    clock.t = first_at + 0.01  # due: the session says it, the sink is not asked again
+    events = driver.tick()
+    assert any(e.kind is EventKind.CUE and e.cue == first for e in events)
+    assert [text for text, _ in sink.played].count(first.text) == 1
+
+    _, _, second = next(u for u in upcoming if u[0] > first_at)
+    second_at = next(at for at, _, cue in upcoming if cue is second)
+    clock.t = second_at - 0.2
+    driver.tick()
+    assert sink.played[-1][0] == second.text
+    driver.pause()  # the future changed: what waits is taken back, and said again later
+    assert sink.cancelled == 1
+    clock.t += 5.0
+    driver.resume()
+    clock.t += 0.2 - 0.05
+    driver.tick()
+    assert [text for text, _ in sink.played].count(second.text) == 2

@@ -89,7 +89,9 @@ class Voice(QObject):
         """Render every text the routine may say, in order of first use, in the background:
         the pain questions first (asked before play starts; about half a second of
         rendering the first time, then cached), then the routine's cues."""
-        self.prepare_texts([*all_texts(), *timeline.cue_texts()])
+        from routineplayer.speech.player import SOUND_BACK
+
+        self.prepare_texts([*all_texts(), *timeline.cue_texts(), SOUND_BACK])
 
     def apply_settings(self, settings: VoiceSettings) -> None:
         """Use (and keep) a new voice, rate or volume. A render under way is stopped: its

@@ -5,9 +5,11 @@ Single keys are read from stdin (cbreak mode, so Ctrl+C still works): space paus
 a set is done, s skips, b goes back, y / n answer the check, Enter is the primary action
 and q quits. Each session event prints one line.
 
-Pain is asked aloud before and after (core.rating_prompts.PainInterview: a number key, T for
-ten, S or Esc to skip), and a rating of 8 or more prints the safety notice and waits for G
-(go ahead) or Esc / q (don't start). The session is written to the journal as it plays.
+The flow around the session is runtime.session_flow.SessionFlow, the one the window runs
+too; TerminalPlayer is its front-end here. Pain is asked aloud before and after
+(core.rating_prompts.PainInterview: a number key, T for ten, S or Esc to skip), and a rating
+of 8 or more prints the safety notice and waits for G (go ahead) or Esc / q (don't start).
+The session is written to the journal as it plays.
 
 SIGTERM and SIGHUP record the session as stopped, restore the terminal and exit 128 + the
 signal's number. Without a terminal on stdin it says so and exits 2: keys from a file or a
@@ -27,6 +29,7 @@ from typing import Any, TextIO
 from PySide6.QtCore import QCoreApplication, QLoggingCategory, QObject, QSocketNotifier, QTimer
 
 from routineplayer.core.durations import spoken_duration
+from routineplayer.core.pain import PainLocation
 from routineplayer.core.plan import format_clock
 from routineplayer.core.rating_prompts import (
     PainAnswer,
@@ -34,18 +37,19 @@ from routineplayer.core.rating_prompts import (
     When,
     high_pain_notice_text,
 )
-from routineplayer.core.safety import notice_needed_before_play, safety_notice
+from routineplayer.core.safety import safety_notice
 from routineplayer.core.session import STATE_OF_SEGMENT, Event, EventKind, State
 from routineplayer.core.timeline import SegmentKind, Timeline
 from routineplayer.runtime.commands import dispatch
 from routineplayer.runtime.journal_recorder import JournalRecorder
 from routineplayer.runtime.keymap import Command
+from routineplayer.runtime.main_thread_gc import collect_on_this_thread
 from routineplayer.runtime.session_driver import SessionDriver
+from routineplayer.runtime.session_flow import SessionFlow
 from routineplayer.runtime.speak import QUESTION_CHIME
 from routineplayer.runtime.speak import say as speak
-from routineplayer.runtime.summary_text import summary_lines
 from routineplayer.runtime.view_text import set_text
-from routineplayer.runtime.voice import Voice, opening_texts
+from routineplayer.runtime.voice import Voice
 
 KEYS: dict[str, Command] = {
     " ": Command.PAUSE_OR_DONE,
@@ -146,6 +150,8 @@ class KeyReader(QObject):
 
 
 class TerminalPlayer(QObject):
+    """Keys in, lines and speech out; the front-end of the routine's SessionFlow."""
+
     def __init__(
         self,
         driver: SessionDriver,
@@ -161,14 +167,13 @@ class TerminalPlayer(QObject):
         self.voice = voice
         self.recorder = recorder
         self.exit_code = 0
+        # First: the flow attaches the recorder, so the session's end is written before
+        # anything here is told of it.
+        self.flow = SessionFlow(driver, timeline, self, recorder=recorder, voice=voice)
         self._interview: PainInterview | None = None  # a pain question waiting for a key
         self._then: Callable[[PainAnswer], None] = lambda _answer: None
-        self._pain_before: PainAnswer | None = None
-        self._confirming = False  # the high-pain notice waits for g, or Esc / q
-        self._starting = False  # start() runs once
-        self._leaving = False  # a signal said to go: no summary, no question after
+        self._confirm: Callable[[bool], None] | None = None  # the safety notice: g, or Esc / q
         if recorder is not None:
-            recorder.attach(driver)  # first: the session's end is written before it is told
             recorder.problem.connect(lambda text: self.say(f"! {text}"))
             recorder.caught_up.connect(lambda text: self.say(f"  {text}"))
         driver.event_emitted.connect(self._on_event)
@@ -220,8 +225,8 @@ class TerminalPlayer(QObject):
             # A pain question takes every key first: "s" skips it here, not a step.
             if self._interview is not None and self._answer(key):
                 continue
-            if self._confirming:
-                self._confirm(key)
+            if self._confirm is not None:
+                self._confirm_key(key)
                 continue
             if key in QUIT_KEYS:
                 self.quit()
@@ -235,16 +240,50 @@ class TerminalPlayer(QObject):
                 continue
             dispatch(self.driver, command)
 
-    # -- pain questions -------------------------------------------------------------------------
+    def start(self) -> None:
+        """The flow: the pain before, then play (after the safety notice for a high rating).
+        Enter again while the voice is prepared does nothing: play is already on its way."""
+        self.flow.start()
 
-    def _ask(self, interview: PainInterview, then: Callable[[PainAnswer], None]) -> None:
+    # -- the flow's front-end (runtime.session_flow.FlowFrontEnd) --------------------------------
+
+    @property
+    def audio_only(self) -> bool:
+        return True  # by ear, always
+
+    def ask_pain(
+        self, when: When, location: PainLocation | None, answer: Callable[[PainAnswer], None]
+    ) -> None:
         """Ask once the question can be said (rendered first: a moment, the first time)."""
+        interview = PainInterview(when, location=location)
         self._interview = interview
-        self._then = then
+        self._then = answer
         question = interview.question
         self._when_voice_ready(
             [question], lambda: self.speak(f"? {question}", question, question=True)
         )
+
+    def confirm_safety(self, pain_before: int, answer: Callable[[bool], None]) -> None:
+        self.say(safety_notice(pain_before).as_text())
+        self.speak(GO_AHEAD_LINE, high_pain_notice_text(pain_before))
+        self._confirm = answer
+
+    def about_to_play(self, voice_pending: bool) -> None:
+        if voice_pending:
+            self.say("Preparing the voice...")
+
+    def show_summary(self, heading: str, lines: list[str]) -> None:
+        self.say(heading)
+        for text in lines:
+            self.say(f"  {text}")
+
+    def leave(self, played: bool) -> None:
+        if played:
+            self.flow.when_quiet(self._finish)  # the last answer said before the program ends
+        else:
+            self._finish()
+
+    # -- keys for the flow's questions -----------------------------------------------------------
 
     def _answer(self, key: str) -> bool:
         interview = self._interview
@@ -258,46 +297,17 @@ class TerminalPlayer(QObject):
             self._then(interview.answer)
         return True
 
-    def start(self) -> None:
-        """Ask the pain before, then play (after the safety notice for a high rating)."""
-        if self._starting:  # Enter again while the voice is prepared: already on its way
-            return
-        self._starting = True
-        location = self.recorder.last_location() if self.recorder is not None else None
-        self._ask(PainInterview(When.BEFORE, location=location), self._after_pain_before)
-
-    def _after_pain_before(self, pain: PainAnswer) -> None:
-        self._pain_before = pain
-        if not notice_needed_before_play(pain.level):
-            self._play()
-            return
-        assert pain.level is not None
-        self.say(safety_notice(pain.level).as_text())
-        self.speak(GO_AHEAD_LINE, high_pain_notice_text(pain.level))
-        self._confirming = True
-
-    def _confirm(self, key: str) -> None:
+    def _confirm_key(self, key: str) -> None:
+        answer = self._confirm
+        assert answer is not None
         if key == GO_AHEAD_KEY:
-            self._confirming = False
+            self._confirm = None
             self.say("Going ahead gently.")
-            self._play()
+            answer(True)
         elif key in DONT_START_KEYS:
-            self._confirming = False
+            self._confirm = None
             self.say("Not started.")
-            self._finish()
-
-    def _play(self) -> None:
-        """Start once the first minute's words are rendered (a moment: none becomes a chime)
-        and the answer to the pain question has been said (the opening is not cut short)."""
-        texts = opening_texts(self.timeline)
-        self._when_voice_ready(texts, lambda: self._when_quiet(self._begin))
-
-    def _begin(self) -> None:
-        # The journal entry opens only when play really starts: quitting while the voice is
-        # prepared leaves no unfinished session behind.
-        if self.recorder is not None:
-            self.recorder.begin(self.timeline, pain=self._pain_before)
-        self.driver.start()
+            answer(False)
 
     def _when_voice_ready(self, texts: list[str], then: Callable[[], object]) -> None:
         if self.voice is None:
@@ -307,23 +317,7 @@ class TerminalPlayer(QObject):
             self.say("Preparing the voice...")
         self.voice.when_ready(texts, then)
 
-    def _when_quiet(self, then: Callable[[], object]) -> None:
-        if self.voice is None:
-            then()
-        else:
-            self.voice.when_quiet(then)
-
-    def _after_end(self) -> None:
-        """The summary, then (once the closing words are heard) the pain after."""
-        if self._leaving:
-            return
-        self._print_summary()
-        self._when_quiet(lambda: self._ask(PainInterview(When.AFTER), self._after_pain_after))
-
-    def _after_pain_after(self, pain: PainAnswer) -> None:
-        if self.recorder is not None:
-            self.recorder.record_pain_after(pain)
-        self._when_quiet(self._finish)  # the answer said before the program ends
+    # -- leaving --------------------------------------------------------------------------------
 
     def quit(self) -> None:
         """q: stop the routine (its summary and the pain question follow); before it has
@@ -337,7 +331,7 @@ class TerminalPlayer(QObject):
         """SIGTERM or SIGHUP: the session is recorded as stopped (as q records it) and the
         program leaves at once, without the summary or the pain question: nobody may be
         there to answer (a hangup), or the system is shutting down."""
-        self._leaving = True
+        self.flow.abandon()
         self.exit_code = 128 + signum
         self.driver.stop()  # nothing when not started or already ended
         self._finish()
@@ -346,15 +340,6 @@ class TerminalPlayer(QObject):
         line = event_line(event)
         if line is not None:
             self.say(line)
-        if event.kind in (EventKind.FINISHED, EventKind.STOPPED):
-            # After the closing words' own line, which the session emits next.
-            QTimer.singleShot(0, self._after_end)
-
-    def _print_summary(self) -> None:
-        heading, lines = summary_lines(self.driver.session.summary())
-        self.say(heading)
-        for text in lines:
-            self.say(f"  {text}")
 
     def _finish(self) -> None:
         app = QCoreApplication.instance()
@@ -410,6 +395,7 @@ def run(
         "qt.multimedia.*.info=false\nqt.multimedia.symbolsresolver.warning=false"
     )
     app = QCoreApplication.instance() or QCoreApplication([sys.argv[0]])
+    collect_on_this_thread(app)  # before any thread starts: cycles are collected here only
     out = out or sys.stdout
     voice = Voice() if speech else None
     driver = SessionDriver.for_timeline(timeline, voice.player if voice is not None else None)

@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import Protocol, TypeVar
 
 import yaml
 from yaml import events as ev
@@ -49,8 +49,15 @@ from routineplayer.core.problems import Problem, RoutineError
 from routineplayer.core.regular_file import read_regular_file
 from routineplayer.core.timeline import IncludeError, flatten_checked
 
-if TYPE_CHECKING:
-    from routineplayer.core.library import Library
+
+class RoutineLookup(Protocol):
+    """What checking includes needs of a core.library.Library. That module imports this
+    one to load its files, so it is described here rather than imported: no circle."""
+
+    def resolve(self, name: str) -> Routine: ...
+
+    def with_dir(self, directory: Path) -> RoutineLookup: ...
+
 
 MAX_FILE_BYTES = 1024 * 1024
 MAX_DEPTH = 32  # a routine needs 6 levels; aliases and merge keys count too
@@ -968,7 +975,7 @@ def load_routine(path: str | Path, *, pure_python: bool = False) -> Routine:
     return load_routine_bytes(data, file, source, pure_python=pure_python)
 
 
-def include_problems(routine: Routine, library: Library) -> list[Problem]:
+def include_problems(routine: Routine, library: RoutineLookup) -> list[Problem]:
     """Problems in what ``routine`` includes: unknown names, loops, broken included files.
 
     Each is reported at the include step of ``routine`` that leads to it.
@@ -1009,7 +1016,7 @@ def include_problems(routine: Routine, library: Library) -> list[Problem]:
 
 
 def validate_file(
-    path: str | Path, library: Library, *, pure_python: bool = False
+    path: str | Path, library: RoutineLookup, *, pure_python: bool = False
 ) -> list[Problem]:
     """Every problem in a routine file, including its includes (looked up in ``library``,
     then next to the file). An empty list means the file is a good routine."""

@@ -5,6 +5,9 @@ the voice and keep-awake come with the first routine chosen (see Playback); the 
 with the first use of ``recorder`` (``start_up`` opens it once the window is shown); the
 editor (gui/routine_editing.py), the history and the assessment pages, and the help
 overlay each the first time they are asked for.
+
+Imports go one way: this module imports playback and routine_editing, which know the window
+only through the small Protocols they declare (PlayerWindow, EditingWindow).
 """
 
 from __future__ import annotations

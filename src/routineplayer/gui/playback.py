@@ -1,24 +1,27 @@
 """Everything the window needs to play routines, built the first time one is chosen.
 
-The player and audio-only views, the voice, keep-awake, and one PlayerController per routine
-played: before start, what to get ready and the pain before (with the safety notice again
-for a high rating); after the end, the engine's summary and the pain after. Each session is
-written to the journal as it plays (the window's JournalRecorder). Kept out of
-main_window.py so that opening the window loads none of it (start-up stays close to a bare
-Qt window's).
+The player and audio-only views, the voice, keep-awake, and per routine played: what to get
+ready (the prestart dialog), then one runtime.session_flow.SessionFlow, the flow the
+terminal player runs too, for which this is the window's front-end: the pain questions and
+the safety notice as dialogs, a PlayerController over the views while it plays, the summary
+as a dialog. Each session is written to the journal as it plays (the window's
+JournalRecorder). Kept out of main_window.py so that opening the window loads none of it
+(start-up stays close to a bare Qt window's).
+
+main_window imports this module, so this one knows the window only as ``PlayerWindow``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import QObject
+from PySide6.QtWidgets import QStackedWidget, QWidget
 
 from routineplayer import APP_NAME
 from routineplayer.core.rating_prompts import PainAnswer, When
 from routineplayer.core.session import State
-from routineplayer.core.summary import Summary
 from routineplayer.core.timeline import Timeline
 from routineplayer.gui.audio_only_view import AudioOnlyView
 from routineplayer.gui.countdown import length_text
@@ -29,33 +32,71 @@ from routineplayer.gui.keep_awake import KeepAwake
 from routineplayer.gui.player_controller import PlayerController
 from routineplayer.gui.player_view import PlayerView
 from routineplayer.runtime.session_driver import CueSink, SessionDriver
-from routineplayer.runtime.summary_text import summary_lines
-from routineplayer.runtime.voice import Voice, opening_texts
+from routineplayer.runtime.session_flow import SessionFlow, Stage
+from routineplayer.runtime.voice import Voice
 
 if TYPE_CHECKING:
-    from routineplayer.gui.main_window import MainWindow
+    from routineplayer.core.pain import PainLocation
+    from routineplayer.runtime.journal_recorder import JournalRecorder
 
 DriverFactory = Callable[[Timeline], SessionDriver]
 
 
+class PlayerWindow(Protocol):
+    """What playing needs of the main window (main_window.MainWindow)."""
+
+    @property
+    def stack(self) -> QStackedWidget: ...
+
+    @property
+    def library_view(self) -> QWidget: ...
+
+    @property
+    def recorder(self) -> JournalRecorder: ...
+
+    def show_library(self) -> None: ...
+
+    def toggle_full_screen(self) -> None: ...
+
+    def toggle_help(self) -> None: ...
+
+    def window(self) -> QWidget:
+        """QWidget.window(): the window itself, as a widget (the parent of the dialogs)."""
+        ...
+
+    def isFullScreen(self) -> bool: ...
+
+    def showFullScreen(self) -> None: ...
+
+    def showNormal(self) -> None: ...
+
+    def setWindowTitle(self, title: str, /) -> None: ...
+
+
 class Playback(QObject):
+    """The window's player, and its front-end to each routine's SessionFlow."""
+
     def __init__(
         self,
-        window: MainWindow,
+        window: PlayerWindow,
         *,
         make_driver: DriverFactory | None,
         ask: Ask,
         keep_awake: KeepAwake | None,
         speech: bool,
     ) -> None:
-        super().__init__(window)
+        widget = window.window()
+        super().__init__(widget)
+        self.widget = widget
         self.window = window
         self.ask = ask
         # Speech is made lazily too (QtMultimedia, a worker process) when a routine is offered.
         self.voice: Voice | None = Voice(self) if speech else None
         self.make_driver = make_driver or self._default_driver
         self.keep_awake = keep_awake or KeepAwake()
-        self.controller: PlayerController | None = None
+        self.flow: SessionFlow | None = None  # from the pain question before to the one after
+        self.controller: PlayerController | None = None  # while the player shows
+        self._summary: tuple[str, list[str]] | None = None  # shown once back from audio-only
         self.player_view = PlayerView()
         self.audio_view = AudioOnlyView()
         window.stack.addWidget(self.player_view)
@@ -96,82 +137,90 @@ class Playback(QObject):
     # -- before ---------------------------------------------------------------------------------
 
     def offer(self, timeline: Timeline) -> bool:
-        """What to get ready (the voice renders meanwhile), then play if the person starts."""
-        if self.controller is not None:
+        """What to get ready (the voice renders meanwhile), then play if the person starts;
+        False if they did not (at any question before play)."""
+        if self.flow is not None:
             return False
-        prestart = PrestartDialog(timeline.routine, length_text(timeline.total), self.window)
+        prestart = PrestartDialog(timeline.routine, length_text(timeline.total), self.widget)
         if self.voice is not None:
             self.voice.progress.connect(prestart.show_voice_progress)
             self.voice.prepare(timeline)
         started = self.ask(prestart)
         if self.voice is not None:
             self.voice.progress.disconnect(prestart.show_voice_progress)
-        pain = self._pain_before() if started else None
-        if pain is None:
+        if not started:
             if self.voice is not None:
                 self.voice.cancel()
             return False
-        self.play(timeline, pain)
-        return True
+        return self.play(timeline)
 
-    def _pain_before(self) -> PainAnswer | None:
-        """The pain rating before play (skipping is an answer too); None when the safety
-        notice, shown again for a high rating, was answered with "don't start"."""
-        recorder = self.window.recorder
-        dialog = PainDialog(
-            When.BEFORE, location=recorder.last_location(), sink=self.sink, parent=self.window
-        )
-        self.ask(dialog)
-        pain = dialog.answer
-        if not confirm_start(self.ask, pain.level, sink=self.sink, parent=self.window):
-            return None
-        return pain
-
-    # -- during ---------------------------------------------------------------------------------
-
-    def play(self, timeline: Timeline, pain: PainAnswer | None = None) -> PlayerController:
+    def play(self, timeline: Timeline) -> bool:
+        """Run the session flow (pain before, ...) for ``timeline``; False if not started."""
         driver = self.make_driver(timeline)
-        # Before the controller connects: the recorder must write each event (the session's
-        # end above all) before the controller's slots open the modal summary.
-        self.window.recorder.attach(driver)
-        controller = PlayerController(driver, timeline, self.player_view, self.audio_view, self)
+        flow = SessionFlow(driver, timeline, self, recorder=self.window.recorder, voice=self.voice)
+        flow.stage_changed.connect(self._on_stage)
+        self.flow = flow
+        flow.start()  # the dialogs answer at once: it has started, or it has left
+        return self.flow is flow
+
+    # -- the flow's front-end (runtime.session_flow.FlowFrontEnd) --------------------------------
+
+    def ask_pain(
+        self, when: When, location: PainLocation | None, answer: Callable[[PainAnswer], None]
+    ) -> None:
+        dialog = PainDialog(when, location=location, sink=self.sink, parent=self.widget)
+        self.ask(dialog)
+        answer(dialog.answer)
+
+    def confirm_safety(self, pain_before: int, answer: Callable[[bool], None]) -> None:
+        answer(confirm_start(self.ask, pain_before, sink=self.sink, parent=self.widget))
+
+    def about_to_play(self, voice_pending: bool) -> None:
+        flow = self.flow
+        assert flow is not None
+        driver = flow.driver
+        controller = PlayerController(
+            driver, flow.timeline, self.player_view, self.audio_view, self
+        )
         controller.stop_requested.connect(self._confirm_stop)
         controller.audio_only_requested.connect(self.toggle_audio_only)
         controller.full_screen_requested.connect(self.window.toggle_full_screen)
         controller.help_requested.connect(self.window.toggle_help)
         controller.playing_changed.connect(self._on_playing)
-        controller.ended.connect(self._on_ended)
         driver.state_changed.connect(self._update_title)
         self.controller = controller
-        self._routine_title = timeline.routine.title
+        self._routine_title = flow.timeline.routine.title
         self._journal_note = ""
         self.window.stack.setCurrentWidget(self.player_view)
         self.player_view.setFocus()
-        if self.voice is None:
-            self._begin(controller, pain)
-        else:
-            # Pressing Start at once must not lose the first minute's words to chimes: wait
-            # (a second or two; at most FIRST_CUE_WAIT_MS) until they are rendered.
-            # Then let the answer to the pain question finish: the opening must not be
-            # queued behind it (and dropped as too late).
-            self._set_voice_note("Preparing the voice…")
-            controller.refresh()
-            voice = self.voice
-            voice.when_ready(
-                opening_texts(timeline),
-                lambda: voice.when_quiet(lambda: self._begin(controller, pain)),
-            )
-        return controller
-
-    def _begin(self, controller: PlayerController, pain: PainAnswer | None) -> None:
-        if controller is not self.controller:  # stopped or closed meanwhile: nothing played
-            return
         if self.voice is not None:
+            if voice_pending:
+                self._set_voice_note("Preparing the voice…")
+            controller.refresh()  # the first step shows while the voice gets ready
+
+    def show_summary(self, heading: str, lines: list[str]) -> None:
+        if self._audio_only:
+            # On the floor, out of reach of the screen: the spoken question comes first,
+            # still in audio-only mode; the summary once back at the window (leave).
+            self._summary = (heading, lines)
+            return
+        self._leave_player()
+        self.ask(SummaryDialog(heading, lines, self.widget))
+
+    def leave(self, played: bool) -> None:
+        flow, self.flow = self.flow, None
+        self._leave_player()
+        if flow is not None:
+            flow.driver.deleteLater()  # the flow goes with its last reference
+        summary, self._summary = self._summary, None
+        if summary is not None:
+            self.ask(SummaryDialog(*summary, self.widget))
+
+    # -- during ---------------------------------------------------------------------------------
+
+    def _on_stage(self, stage: Stage) -> None:
+        if stage is Stage.PLAYING and self.voice is not None:
             self._set_voice_note(self.voice.status)
-        # Recorded as it starts: a routine stopped while the voice was still being prepared
-        # never played, and leaves no session in the journal.
-        self.window.recorder.begin(controller.timeline, pain=pain)
-        controller.start()
 
     def _on_playing(self, playing: bool) -> None:
         if playing:
@@ -188,12 +237,14 @@ class Playback(QObject):
 
     def _confirm_stop(self) -> None:
         controller = self.controller
-        if controller is None or not self.ask(confirm_stop_dialog(self.window)):
+        if controller is None or not self.ask(confirm_stop_dialog(self.widget)):
             return
         if controller.session.state is State.IDLE:  # still waiting for the voice: nothing ran
-            self._leave(controller)
+            if self.flow is not None:
+                self.flow.abandon()
+            self.leave(played=False)
         else:
-            controller.stop()  # its STOPPED event brings the summary
+            controller.stop()  # its STOPPED event brings the flow's summary
 
     def toggle_audio_only(self) -> None:
         window = self.window
@@ -220,52 +271,25 @@ class Playback(QObject):
 
     # -- after ----------------------------------------------------------------------------------
 
-    def _on_ended(self, summary: Summary) -> None:
-        title, lines = summary_lines(summary)
-        controller = self.controller
+    def _leave_player(self) -> None:
+        """Back to the library (once); the player's controller goes."""
+        controller, self.controller = self.controller, None
         if controller is None:
             return
-        if not self._audio_only:
-            self._leave(controller)
-            self.ask(SummaryDialog(title, lines, self.window))
-            self._pain_after()
-            return
-
-        # On the floor, out of reach of the screen: the spoken question comes once the
-        # closing words have been heard, still in audio-only mode; the summary after it.
-        def ask_then_leave() -> None:
-            if controller is not self.controller:  # the window closed meanwhile
-                return
-            self._pain_after()
-            self._leave(controller)
-            self.ask(SummaryDialog(title, lines, self.window))
-
-        if self.voice is None:
-            ask_then_leave()
-        else:
-            self.voice.when_quiet(ask_then_leave)
-
-    def _pain_after(self) -> None:
-        dialog = PainDialog(When.AFTER, sink=self.sink, parent=self.window)
-        self.ask(dialog)
-        self.window.recorder.record_pain_after(dialog.answer)
-
-    def _leave(self, controller: PlayerController) -> None:
-        """Back to the library; the routine's objects go."""
-        self.controller = None
         self.keep_awake.release()
         if self._audio_only:
             self.toggle_audio_only()
         self.window.setWindowTitle(APP_NAME)
         self.window.show_library()
         controller.deleteLater()
-        controller.driver.deleteLater()
 
     def close(self) -> None:
         """The window is closing: stop without a summary, release everything."""
+        flow, self.flow = self.flow, None
         controller, self.controller = self.controller, None
+        if flow is not None:
+            flow.abandon()  # the STOPPED below is recorded, and asks nothing
         if controller is not None:
-            controller.ended.disconnect(self._on_ended)
             controller.stop()
         self.keep_awake.shutdown()
         if self.voice is not None:

@@ -5,30 +5,57 @@ The editor is a window of its own, beside the player: every save (and copy, impo
 delete) reloads the library with the routine selected, and its "play from this step" plays
 in the main window (``MainWindow.play_from_step``). Files are chosen with a QFileDialog
 passed through the window's ``ask`` seam, so tests choose them without a modal loop.
+
+main_window imports this module, so this one knows the window only as ``EditingWindow``.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import QObject
-from PySide6.QtWidgets import QFileDialog, QMessageBox
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from routineplayer.core import paths
-from routineplayer.gui.dialogs import error_dialog, question_dialog
-from routineplayer.gui.library_view import RoutineCard
+from routineplayer.gui.dialogs import Ask, error_dialog, question_dialog
+from routineplayer.gui.library_view import LibraryView, RoutineCard
+from routineplayer.gui.routine_source import RoutineSource
 
 if TYPE_CHECKING:
+    from routineplayer.core.model import Routine
     from routineplayer.gui.editor.editor_window import EditorWindow
-    from routineplayer.gui.main_window import MainWindow
+
+
+class EditingWindow(Protocol):
+    """What the routine actions need of the main window (main_window.MainWindow)."""
+
+    @property
+    def source(self) -> RoutineSource: ...
+
+    @property
+    def library_view(self) -> LibraryView: ...
+
+    @property
+    def ask(self) -> Ask: ...
+
+    def reload_library(self, select: str | None = None) -> None: ...
+
+    def play_from_step(self, routine: Routine, step_index: int) -> bool: ...
+
+    def window(self) -> QWidget:
+        """QWidget.window(): the window itself, as a widget (the parent of the dialogs)."""
+        ...
+
 
 YAML_FILTER = "Routines (*.yaml *.yml);;All files (*)"
 
 
 class RoutineEditing(QObject):
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
+    def __init__(self, window: EditingWindow) -> None:
+        widget = window.window()
+        super().__init__(widget)
+        self.widget = widget
         self.window = window
         self._editor: EditorWindow | None = None
 
@@ -83,7 +110,7 @@ class RoutineEditing(QObject):
 
     def _offer_duplicate(self, card: RoutineCard) -> QMessageBox:
         return question_dialog(
-            self.window,
+            self.widget,
             "A built-in routine",
             f"“{card.title}” is built in, so it cannot be changed.",
             "Duplicate it into My routines and change the copy?",
@@ -112,7 +139,7 @@ class RoutineEditing(QObject):
         try:
             written = export_routine(self.window.source.library.resolve(card.key), target)
         except (OSError, LookupError, RoutineError) as exc:
-            self.window.ask(error_dialog(self.window, "Could not export", str(exc)))
+            self.window.ask(error_dialog(self.widget, "Could not export", str(exc)))
             return None
         self.window.library_view.show_message(f"Exported “{card.title}” to {written}")
         return written
@@ -121,7 +148,7 @@ class RoutineEditing(QObject):
         self, mode: QFileDialog.AcceptMode, caption: str, name: str | None = None
     ) -> Path | None:
         start = str(Path.home() / f"{name}.yaml") if name else str(Path.home())
-        dialog = QFileDialog(self.window, caption, start, YAML_FILTER)
+        dialog = QFileDialog(self.widget, caption, start, YAML_FILTER)
         dialog.setAcceptMode(mode)
         if mode is QFileDialog.AcceptMode.AcceptOpen:
             dialog.setFileMode(QFileDialog.FileMode.ExistingFile)

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication
 
 from routineplayer import APP_ID, APP_NAME
 from routineplayer.core.paths import DataNotFoundError, assets_dir
-from routineplayer.runtime.main_thread_gc import MainThreadCollector
+from routineplayer.runtime.main_thread_gc import collect_on_this_thread
 
 if TYPE_CHECKING:
     from routineplayer.core.timeline import Timeline
@@ -39,7 +39,7 @@ def create_application(argv: Sequence[str] = ()) -> QApplication:
     app.setOrganizationName(APP_NAME)
     QGuiApplication.setDesktopFileName(APP_ID)
     app.setWindowIcon(app_icon())
-    MainThreadCollector(app)  # before any thread starts: cycles are collected here only
+    collect_on_this_thread(app)  # before any thread starts: cycles are collected here only
     return app
 
 

@@ -28,8 +28,14 @@ def collect_due() -> None:
             return
 
 
+def collect_on_this_thread(app: QObject) -> None:
+    """Call on the GUI thread, right after the application object exists (again: no-op)."""
+    if app.findChild(MainThreadCollector) is None:
+        MainThreadCollector(app)
+
+
 class MainThreadCollector(QObject):
-    """Create once, on the GUI thread, right after the application object."""
+    """Turns automatic collection off and collects on its own (the GUI) thread."""
 
     def __init__(self, parent: QObject | None = None, interval_ms: int = CHECK_MS) -> None:
         super().__init__(parent)

@@ -222,11 +222,12 @@ title: Lock test
 lead_in: 3s
 steps:
   - title: Holds
-    duration: 2s
+    duration: 8s
     sets: 4
-    rest_between_sets: 1s
+    rest_between_sets: 2s
 """
-HOLD_S = 18.0  # from just after the start until after the second set (17 s) has ended
+# 30 s: from just after the start until the third of four sets; sets 1 and 2 end meanwhile.
+HOLD_S = 30.0
 # Another program holds the journal's write lock, as the sqlite3 shell does in a transaction.
 LOCKER = r"""
 import sqlite3, sys, time

@@ -36,6 +36,9 @@ from types import TracebackType
 from routineplayer.core import paths
 from routineplayer.core.journal import Journal, Outcome
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests" / "gui"))
+from journal_support import LOCKER
+
 FIGURES = (
     "journal_size",
     "journal_open_ms",
@@ -148,17 +151,6 @@ def write_times(path: Path, journal: Journal, sid: int) -> dict[str, list[float]
         full.close()
         normal.close()
     return samples
-
-
-# Another process holding the journal's write lock, as the sqlite3 shell does in a transaction.
-LOCKER = r"""
-import sqlite3, sys, time
-db = sqlite3.connect(sys.argv[1], isolation_level=None)
-db.execute("BEGIN IMMEDIATE")
-print("locked", flush=True)
-time.sleep(float(sys.argv[2]))
-db.execute("COMMIT")
-"""
 
 
 class Watchdog:

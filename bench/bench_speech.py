@@ -385,25 +385,12 @@ def render_costs() -> tuple[float, float]:
     return cold_max, warm_max
 
 
-def render_failures() -> tuple[int, int]:
-    """(texts failed after the retries, cold renders) over at least COLD_RENDERS renders."""
-    from routineplayer.core.library import Library
-    from routineplayer.core.rating_prompts import all_texts
-    from routineplayer.core.timeline import expand
-    from routineplayer.speech.availability import detect_engine
+def _render_rounds(texts: list[str], engine) -> tuple[int, int, int, int]:  # SpeechEngine
+    """Render ``texts`` cold, round after round at changing rates, to COLD_RENDERS renders."""
     from routineplayer.speech.cache import SpeechCache, VoiceSettings
     from routineplayer.speech.renderer import Renderer
 
-    library = Library()
-    texts = list(all_texts())
-    for name in library.names():
-        texts.extend(expand(library.resolve(name), library.resolve).cue_texts())
-    texts = list(dict.fromkeys(texts))[:COLD_RENDERS]
-    engine = detect_engine()
-    if not engine.available:
-        raise SystemExit(f"bench_speech: no speech: {engine.reason}")
     failed = renders = restarts = retries = 0
-    started = time.perf_counter()
     for round_ in range((COLD_RENDERS + len(texts) - 1) // len(texts)):
         rate = COLD_RATES[round_ % len(COLD_RATES)]
         with tempfile.TemporaryDirectory() as tmp:
@@ -419,6 +406,36 @@ def render_failures() -> tuple[int, int]:
         retries += report.engine_retries
         if report.failed:
             log(f"round {round_ + 1} at {rate} wpm: {report.explain()}")
+    return failed, renders, restarts, retries
+
+
+def render_failures() -> tuple[int, int]:
+    """(texts failed after the retries, cold renders) over at least COLD_RENDERS renders."""
+    from routineplayer.core.library import Library
+    from routineplayer.core.rating_prompts import all_texts
+    from routineplayer.core.timeline import expand
+    from routineplayer.speech.availability import detect_engine
+
+    library = Library()
+    texts = list(all_texts())
+    for name in library.names():
+        texts.extend(expand(library.resolve(name), library.resolve).cue_texts())
+    texts = list(dict.fromkeys(texts))[:COLD_RENDERS]
+    engine = detect_engine()
+    if not engine.available:
+        raise SystemExit(f"bench_speech: no speech: {engine.reason}")
+    started = time.perf_counter()
+    # "On the loaded machine": a busy process per core competes with the worker throughout.
+    hogs = [
+        subprocess.Popen([sys.executable, "-c", "while True: pass"])
+        for _ in range(os.cpu_count() or 1)
+    ]
+    try:
+        failed, renders, restarts, retries = _render_rounds(texts, engine)
+    finally:
+        for hog in hogs:
+            hog.kill()
+            hog.wait()
     log(f"cold renders: {renders} in {time.perf_counter() - started:.1f} s, {failed} failed; "
         f"{retries} engine faults and {restarts - retries} worker failures retried")  # fmt: skip
     return failed, renders
@@ -462,7 +479,7 @@ def main() -> int:
     figure("render_cold_s_max", cold_s, "s", "<= 3 per built-in routine, empty cache")
     figure("render_warm_ms_max", warm_ms, "ms", "<= 50, filled cache, no process started")
     figure("render_failed_per_1000", 1000 * render_failed / cold_renders, "per1000",
-           f"0; {cold_renders} cold renders")  # fmt: skip
+           f"0; {cold_renders} cold renders, a busy process per core")  # fmt: skip
     return 0
 
 

@@ -14,6 +14,19 @@ from routineplayer.core.timeline import Timeline, expand
 from routineplayer.runtime.session_driver import SessionDriver
 
 BUILTIN_WITH_CHECKS = "upper-back-slides"
+
+# Another program holds the journal's write lock, as the sqlite3 shell does in a transaction:
+# run with the journal's path and the seconds to hold it; prints "locked", then "released".
+LOCKER = r"""
+import sqlite3, sys, time
+db = sqlite3.connect(sys.argv[1], isolation_level=None)
+db.execute("BEGIN IMMEDIATE")
+print("locked", flush=True)
+time.sleep(float(sys.argv[2]))
+db.execute("COMMIT")
+db.close()
+print("released", flush=True)
+"""
 STEP = 10.0  # seconds: well under core.session.SLEEP_JUMP
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pexpect
 import pytest
+from journal_support import LOCKER
 
 from routineplayer.core import paths
 from routineplayer.core.journal import Journal, Outcome
@@ -228,17 +229,6 @@ steps:
 """
 # 30 s: from just after the start until the third of four sets; sets 1 and 2 end meanwhile.
 HOLD_S = 30.0
-# Another program holds the journal's write lock, as the sqlite3 shell does in a transaction.
-LOCKER = r"""
-import sqlite3, sys, time
-db = sqlite3.connect(sys.argv[1], isolation_level=None)
-db.execute("BEGIN IMMEDIATE")
-print("locked", flush=True)
-time.sleep(float(sys.argv[2]))
-db.execute("COMMIT")
-db.close()
-print("released", flush=True)
-"""
 LATE_S = 1.0  # loose: a stall would be seconds (the old busy wait was 5 s per write)
 
 

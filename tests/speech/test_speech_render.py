@@ -41,13 +41,6 @@ SAMPLES = [
 ]
 
 
-@pytest.fixture(autouse=True)
-def _fresh_engine_probe() -> Iterator[None]:
-    detect_engine.cache_clear()
-    yield
-    detect_engine.cache_clear()
-
-
 @pytest.fixture
 def renderer() -> Iterator[Renderer]:
     r = Renderer()

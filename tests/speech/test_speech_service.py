@@ -23,7 +23,6 @@ from pytestqt.qtbot import QtBot
 
 from routineplayer.runtime.voice import Voice
 from routineplayer.speech import renderer as renderer_module
-from routineplayer.speech.availability import detect_engine
 from routineplayer.speech.cache import SpeechCache, VoiceSettings
 from routineplayer.speech.render_worker import (
     MIN_SPOKEN_FRACTION,
@@ -46,13 +45,6 @@ pytestmark = pytest.mark.speech
 SLOW = VoiceSettings(rate=90)
 FAST = VoiceSettings(voice="gmw/en-us", rate=280)
 TEXTS = [f"Set {n}. Lift slowly, hold, and lower with control." for n in range(1, 25)]
-
-
-@pytest.fixture(autouse=True)
-def _fresh_engine_probe() -> Iterator[None]:
-    detect_engine.cache_clear()
-    yield
-    detect_engine.cache_clear()
 
 
 @pytest.fixture

@@ -10,8 +10,11 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLineEdit, QPlainTextEdit, QSpinBox, QWidget
 from pytestqt.qtbot import QtBot
 
+from routineplayer.core.library import Library
 from routineplayer.core.model import StepKind
+from routineplayer.core.routine_files import SUFFIX, slugify
 from routineplayer.gui.editor import EditorWindow
+from routineplayer.gui.editor.editor_window import COPY_SUFFIX
 
 
 @dataclass
@@ -23,6 +26,7 @@ class ScriptedDialogs:
     paths: deque[Path | None] = field(default_factory=deque)
     asked: list[tuple[str, str, tuple[str, ...]]] = field(default_factory=list)
     informed: list[tuple[str, str]] = field(default_factory=list)
+    warned: list[tuple[str, str, str]] = field(default_factory=list)  # title, text, details
 
     def ask(self, title: str, text: str, choices: tuple[str, ...]) -> str:
         self.asked.append((title, text, choices))
@@ -38,11 +42,21 @@ class ScriptedDialogs:
     def inform(self, title: str, text: str) -> None:
         self.informed.append((title, text))
 
+    def warn(self, title: str, text: str, details: str = "") -> None:
+        self.warned.append((title, text, details))
+
     def open_path(self, title: str) -> Path | None:
         return self.paths.popleft()
 
     def save_path(self, title: str, suggested: str) -> Path | None:
         return self.paths.popleft()
+
+
+def copy_of(builtin: str) -> tuple[str, str]:
+    """The title and the file name "copy a built-in routine" gives ``builtin``: from its
+    title, so that the tests follow the built-in routines' titles."""
+    title = Library().resolve(builtin).title + COPY_SUFFIX
+    return title, slugify(title) + SUFFIX
 
 
 def make_editor(qtbot: QtBot) -> tuple[EditorWindow, ScriptedDialogs]:

@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from editor_support import make_editor, retype, shortcut
+from editor_support import copy_of, make_editor, retype, shortcut
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from routineplayer.core import paths
+from routineplayer.core.control_chars import escape_controls
 from routineplayer.core.library import Library
 from routineplayer.core.loader import load_routine, validate_file
 from routineplayer.core.routine_files import trash_dir
+from routineplayer.gui.editor.editor_page import ROUTINE_TAB
 from routineplayer.gui.editor.editor_window import DISCARD
-from routineplayer.gui.editor.import_export import CANCEL, KEEP_BOTH, REPLACE
+from routineplayer.gui.editor.import_export import CANCEL, KEEP_BOTH, REPLACE, export_routine
 
 BROKEN = sorted((Path(__file__).parent.parent / "data" / "broken").glob("*.yaml"))
 
@@ -40,7 +43,7 @@ def test_a_builtin_opens_read_only_and_copies_into_my_routines(qtbot: QtBot) -> 
     copy = Path(saved.args[0])
     assert copy.parent == paths.user_routines_dir()
     assert load_routine(copy).steps == load_routine(builtin).steps
-    assert load_routine(copy).title == "10-minute warm-up (my copy)"
+    assert load_routine(copy).title == copy_of("warm-up")[0]
     assert window.draft.path == copy and not window.draft.read_only
     assert builtin.read_bytes() == before
 
@@ -89,17 +92,18 @@ def test_importing_a_broken_file_shows_its_error_and_changes_nothing(
     assert window.import_file(broken) is None
     assert _my_routines() == before
     assert dialogs.asked == []
-    title, text = dialogs.informed[-1]
+    title, text, details = dialogs.warned[-1]
     assert title == "Not imported"
-    assert expected[0].message in text
-    assert window.draft is not None and window.draft.routine.title == "10-minute warm-up (my copy)"
+    assert escape_controls(expected[0].message) in text
+    assert f"{broken.name}:{expected[0].line}:{expected[0].column}:" in details
+    assert window.draft is not None and window.draft.routine.title == copy_of("warm-up")[0]
 
 
-def test_import_resolves_a_name_clash_by_asking(qtbot: QtBot, tmp_path: Path) -> None:
+def test_import_asks_when_the_title_is_taken(qtbot: QtBot, tmp_path: Path) -> None:
     window, dialogs = make_editor(qtbot)
-    window.duplicate_builtin("warm-up")
-    shared = tmp_path / "warm-up.yaml"  # the name of a built-in
-    assert window.export_file(shared) == shared
+    shared = tmp_path / "warm-up.yaml"  # the title (and name) of a built-in
+    builtin = Library().resolve("warm-up")
+    export_routine(builtin, shared)
 
     dialogs.answers.append(CANCEL)
     assert window.import_file(shared) is None
@@ -107,15 +111,18 @@ def test_import_resolves_a_name_clash_by_asking(qtbot: QtBot, tmp_path: Path) ->
 
     dialogs.answers.append(KEEP_BOTH)
     first = window.import_file(shared)
-    assert first == paths.user_routines_dir() / "warm-up-2.yaml"
-    assert load_routine(first) == load_routine(shared)
+    assert first == paths.user_routines_dir() / "warm-up-2.yaml"  # a free file name
+    assert load_routine(first) == replace(
+        load_routine(shared), title=f"{builtin.title} (2)", source=str(first)
+    )
 
-    mine = tmp_path / "warm-up-2.yaml"  # now the name of one of mine
-    retype(qtbot, window.page.title, "Changed copy")
+    mine = tmp_path / "mine.yaml"  # now the title of one of mine
+    window.page.tabs.setCurrentIndex(ROUTINE_TAB)
+    retype(qtbot, window.page.routine_form.rows["summary"].input, "Changed copy")
     window.export_file(mine)
     dialogs.answers.extend([REPLACE, DISCARD])  # opening the import asks about my edit
     assert window.import_file(mine) == first
-    assert load_routine(first).title == "Changed copy"
+    assert load_routine(first).summary == "Changed copy"
 
 
 def test_export_writes_a_file_that_loads_equal(qtbot: QtBot, tmp_path: Path) -> None:

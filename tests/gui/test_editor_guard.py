@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from editor_support import make_editor, retype
+from editor_support import copy_of, make_editor, retype
 from pytestqt.qtbot import QtBot
 
 from routineplayer.core import paths
 from routineplayer.core.loader import load_routine
 from routineplayer.gui.editor.editor_window import CANCEL, DISCARD, SAVE
 
-COPY = "10-minute-warm-up-my-copy.yaml"
+_, COPY = copy_of("warm-up")
 
 
 def test_close_with_changes_asks_and_cancel_keeps_the_window(qtbot: QtBot) -> None:
@@ -55,7 +55,7 @@ def test_a_save_that_cannot_happen_keeps_the_window_open(qtbot: QtBot) -> None:
     assert not window.close()
     assert window.isVisible() and window.dirty
     assert dialogs.informed and dialogs.informed[-1][0] == "Not saved yet"
-    assert "title" in dialogs.informed[-1][1]
+    assert "Title:" in dialogs.informed[-1][1]  # named as the form names it
 
 
 def test_switching_routines_asks_first(qtbot: QtBot) -> None:

@@ -12,7 +12,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from editor_support import add_step, make_editor, retype
+from editor_support import add_step, copy_of, make_editor, retype
 from pytestqt.qtbot import QtBot
 
 from routineplayer.core import paths
@@ -119,16 +119,17 @@ def test_the_copy_is_offered_back_after_the_editor_is_killed(qtbot: QtBot) -> No
             child.send_signal(signal.SIGKILL)
             child.wait()
     assert child.returncode == -signal.SIGKILL
-    copy = paths.user_routines_dir() / "10-minute-warm-up-my-copy.yaml"
+    title, name = copy_of("warm-up")
+    copy = paths.user_routines_dir() / name
     saved = load_routine(copy)
-    assert saved.title == "10-minute warm-up (my copy)"  # the edits never reached the file
+    assert saved.title == title  # the edits never reached the file
 
     window, dialogs = make_editor(qtbot)
     dialogs.answers.append("Restore")
     assert window.offer_recovery()
     assert window.draft is not None and window.draft.path == copy
     restored = window.draft.routine
-    assert restored.title == "10-minute warm-up (my copy) after a crash"
+    assert restored.title == f"{title} after a crash"
     assert restored.steps[0].say.endswith("Keep going.")
     assert restored.steps[1:] == saved.steps[1:]
     assert window.dirty

@@ -22,8 +22,11 @@ from routineplayer.core.library import Library
 from routineplayer.core.loader import include_problems, load_routine_text
 from routineplayer.core.model import Routine, StepKind
 from routineplayer.core.paths import assets_dir, builtin_routines_dir
-from routineplayer.core.saver import SCHEMA_COMMENT, dump_routine
+from routineplayer.core.saver import dump_routine
 
+# The hand-written routines in the repository point to the schema beside them; files the app
+# writes go elsewhere, where this path leads nowhere, and carry no such line (core/saver.py).
+SCHEMA_COMMENT = "# yaml-language-server: $schema=../assets/routine.schema.json"
 DOC = Path(__file__).resolve().parents[2] / "docs" / "routine-format.md"
 BROKEN = Path(__file__).resolve().parent.parent / "data" / "broken"
 # Broken files whose mistake is in the structure, which the schema can see too.

@@ -13,7 +13,7 @@ from routineplayer.core.library import Library
 from routineplayer.core.loader import load_routine, load_routine_text
 from routineplayer.core.model import Breathing, Check, Cue, Routine, Step, StepKind
 from routineplayer.core.problems import RoutineError
-from routineplayer.core.saver import SCHEMA_COMMENT, dump_routine, save_routine
+from routineplayer.core.saver import dump_routine, save_routine
 
 ROUTINE = Routine(
     title="Order",
@@ -47,7 +47,6 @@ ROUTINE = Routine(
 
 def test_dump_writes_keys_in_human_order_and_leaves_defaults_out() -> None:
     assert dump_routine(ROUTINE) == (
-        f"{SCHEMA_COMMENT}\n"
         """\
 format: 1
 title: Order
@@ -79,6 +78,14 @@ steps:
 """
     )
     assert load_routine_text(dump_routine(ROUTINE)) == ROUTINE
+
+
+def test_a_saved_file_points_to_no_schema_that_is_not_beside_it(tmp_path: Path) -> None:
+    """Saved files live outside the repository (My routines, exports): a relative schema
+    path such as ../assets/routine.schema.json would name nothing there."""
+    target = tmp_path / "shared.yaml"
+    save_routine(ROUTINE, target)
+    assert "$schema" not in target.read_text(encoding="utf-8")
 
 
 def test_default_check_and_sides_are_written_as_true() -> None:

@@ -975,6 +975,29 @@ def load_routine(path: str | Path, *, pure_python: bool = False) -> Routine:
     return load_routine_bytes(data, file, source, pure_python=pure_python)
 
 
+def step_titles(path: str | Path) -> tuple[str, ...]:
+    """The title written on each step of a routine file ("" where there is none), as far as
+    the file can be read at all: to name the steps of a file with problems."""
+    file = str(path)
+    try:
+        text = _decode(read_regular_file(path, MAX_FILE_BYTES + 1), file)
+        _check_printable(text, file)
+        root, _ = _compose(text, file, SAFE_LOADER)
+    except (OSError, RoutineError, _Fatal, yaml.YAMLError):
+        return ()
+    steps = _value_at(root, "steps")
+    if steps is None or steps.kind is not _Kind.SEQ:
+        return ()
+    titles = (_value_at(step, "title") for step in steps.items)
+    return tuple(t.value if t is not None and t.kind is _Kind.SCALAR else "" for t in titles)
+
+
+def _value_at(node: _Node | None, key: str) -> _Node | None:
+    if node is None or node.kind is not _Kind.MAP:
+        return None
+    return next((v for k, v in node.pairs() if k.kind is _Kind.SCALAR and k.value == key), None)
+
+
 def include_problems(routine: Routine, library: RoutineLookup) -> list[Problem]:
     """Problems in what ``routine`` includes: unknown names, loops, broken included files.
 

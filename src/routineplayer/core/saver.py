@@ -17,7 +17,6 @@ from routineplayer.core.durations import format_duration
 from routineplayer.core.loader import DEFAULT_SIDES, load_routine_text
 from routineplayer.core.model import DEFAULT_LEAD_IN, Check, Routine, Step, StepKind
 
-SCHEMA_COMMENT = "# yaml-language-server: $schema=../assets/routine.schema.json"
 LINE_WIDTH = 80
 FOLD_OVER = 100  # longer single-line texts are written folded (>-) over several lines
 
@@ -124,9 +123,14 @@ def routine_data(routine: Routine) -> dict[str, Any]:
     return data
 
 
-def dump_routine(routine: Routine, schema_comment: str = SCHEMA_COMMENT) -> str:
-    """The routine as YAML text, starting with the editor schema comment."""
-    body = yaml.dump(
+def dump_routine(routine: Routine) -> str:
+    """The routine as YAML text.
+
+    No ``$schema`` comment: every file written here lives outside the repository (My
+    routines, an export, a shared copy), where a relative path to assets/ names nothing, and
+    the schema has no address that is valid wherever a file goes.
+    """
+    text: str = yaml.dump(
         routine_data(routine),
         Dumper=_Dumper,
         sort_keys=False,
@@ -135,7 +139,7 @@ def dump_routine(routine: Routine, schema_comment: str = SCHEMA_COMMENT) -> str:
         width=LINE_WIDTH,
         indent=2,
     )
-    return f"{schema_comment}\n{body}" if schema_comment else body
+    return text
 
 
 def save_routine(routine: Routine, path: str | Path) -> None:

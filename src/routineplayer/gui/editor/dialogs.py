@@ -37,6 +37,13 @@ class Dialogs:
     def inform(self, title: str, text: str) -> None:
         QMessageBox.information(self.parent, title, text)
 
+    def warn(self, title: str, text: str, details: str = "") -> None:
+        """Something was refused; ``details`` (file, line, column) behind "Show Details…"."""
+        box = QMessageBox(QMessageBox.Icon.Warning, title, text, parent=self.parent)
+        if details:
+            box.setDetailedText(details)
+        box.exec()
+
     def open_path(self, title: str) -> Path | None:
         name, _ = QFileDialog.getOpenFileName(self.parent, title, str(Path.home()), YAML_FILTER)
         return Path(name) if name else None

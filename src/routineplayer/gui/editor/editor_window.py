@@ -26,7 +26,7 @@ from routineplayer.core.durations import format_duration
 from routineplayer.core.library import Library
 from routineplayer.core.loader import load_routine
 from routineplayer.core.model import Routine, StepKind
-from routineplayer.core.problems import RoutineError
+from routineplayer.core.problems import Problem, RoutineError
 from routineplayer.core.saver import save_routine
 from routineplayer.gui.editor import commands, import_export, recovery
 from routineplayer.gui.editor.dialogs import Dialogs
@@ -39,6 +39,15 @@ from routineplayer.gui.editor.validation import describe
 SAVE, DISCARD, CANCEL = "Save", "Discard changes", "Cancel"
 NEW_TITLE = "New routine"
 COPY_SUFFIX = " (my copy)"
+
+
+def _key_text(action: QAction) -> str:
+    return action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+
+
+def _name_key(action: QAction) -> None:
+    """Name the shortcut in the tooltip (the toolbar's and the menus' hover text)."""
+    action.setToolTip(f"{action.text().replace('&', '')} ({_key_text(action)})")
 
 
 class EditorWindow(QMainWindow):
@@ -60,6 +69,7 @@ class EditorWindow(QMainWindow):
         self.keeper = recovery.RecoveryKeeper(self.stack, self)
         self.preview = CuePreview(self)
         self.draft: Draft | None = None
+        self._shown: tuple[Draft, int] | None = None  # the draft and row the step form shows
         self.trashed: routine_files.Trashed | None = None
         routine_files.purge_trash()  # deleted routines are kept for a month
 
@@ -88,6 +98,7 @@ class EditorWindow(QMainWindow):
         action = QAction(text, self)
         if shortcut is not None:
             action.setShortcut(QKeySequence(shortcut))
+            _name_key(action)
         action.triggered.connect(lambda _checked=False: slot())
         self.addAction(action)
         return action
@@ -111,13 +122,19 @@ class EditorWindow(QMainWindow):
         self.remove_step_action = self._action("Re&move step", self.remove_step)
         self.up_action = self._action("Move step &up", lambda: self.move_step(-1), "Alt+Up")
         self.down_action = self._action("Move step &down", lambda: self.move_step(1), "Alt+Down")
-        self.hear_action = self._action("&Hear this step's cue", self.hear_cue, "Ctrl+H")
+        # Not Ctrl+H, which is History in the main window; L as in "listen".
+        self.hear_action = self._action("&Hear this step's cue", self.hear_cue, "Ctrl+L")
         self.play_action = self._action("&Play from this step", self.play_from_step, "Ctrl+P")
         # Delete removes a step only from the list: in a text field it deletes text.
         self.remove_step_action.setShortcut(QKeySequence.StandardKey.Delete)
         self.remove_step_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
         self.page.steps.addAction(self.remove_step_action)
         self.removeAction(self.remove_step_action)
+        # Ctrl+N makes a routine, Ctrl+Shift+N a step: the kinds open to choose from.
+        self.add_step_action = self._action("&Add step…", self.choose_step_kind, "Ctrl+Shift+N")
+        self.page.add_button.setToolTip(
+            f"Add a step after the selected one ({_key_text(self.add_step_action)})"
+        )
 
     def _make_menus(self) -> None:
         menu = self.menuBar().addMenu("&Routine")
@@ -135,7 +152,7 @@ class EditorWindow(QMainWindow):
         edit = self.menuBar().addMenu("&Edit")
         edit.addActions([self.undo_action, self.redo_action])
         edit.addSeparator()
-        edit.addMenu(self.page.add_menu)
+        edit.addAction(self.add_step_action)
         edit.addActions(
             [self.duplicate_step_action, self.remove_step_action, self.up_action, self.down_action]
         )
@@ -192,6 +209,10 @@ class EditorWindow(QMainWindow):
         self.empty.new_button.clicked.connect(self.new_routine)
         self.empty.import_button.clicked.connect(self.import_file)
         self.stack.cleanChanged.connect(self._on_clean_changed)
+        for row in (*page.step_form.rows.values(), *page.routine_form.rows.values()):
+            invalid = getattr(row.input, "invalid", None)
+            if invalid is not None:
+                invalid.connect(lambda _message: self._show_problems())
 
     # -- state on screen -------------------------------------------------------------------
 
@@ -224,11 +245,7 @@ class EditorWindow(QMainWindow):
             if totals
             else "Total: —"
         )
-        if draft.read_only:
-            page.problems.setText("A built-in routine: read-only.")
-            page.problems.setStyleSheet("")
-        else:
-            page.show_problems(len(findings.problems), findings.first_text(routine))
+        self._show_problems()
         self.keeper.update(routine, draft.path)
         self._show_state()
 
@@ -239,6 +256,9 @@ class EditorWindow(QMainWindow):
         row = self.current_row
         step = draft.routine.steps[row] if 0 <= row < len(draft.routine.steps) else None
         form = self.page.step_form
+        if self._shown != (draft, row):  # another step: what was typed for one is not kept
+            self._shown = (draft, row)
+            form.forget_typing()
         form.set_include_names(n for n in self.library.names() if n != draft.name)
         form.show_step(step)
         form.setEnabled(step is not None and not draft.read_only)
@@ -247,6 +267,35 @@ class EditorWindow(QMainWindow):
 
     def _on_clean_changed(self, _clean: bool) -> None:
         self._show_state()
+
+    def blocking_problems(self) -> list[str]:
+        """Everything that stops a save, in words: text typed into a field that could not be
+        taken in (it is not in the draft, so a save would quietly write the old value), then
+        what the loader finds."""
+        draft = self.draft
+        if draft is None:
+            return []
+        step_form = self.page.step_form
+        rows = [
+            (f"steps[{self.current_row}].{path}", row)
+            for path, row in step_form.rows.items()
+            if row.isVisibleTo(step_form)
+        ]
+        rows += self.page.routine_form.rows.items()
+        typed = [Problem("", 1, 1, path, row.typing_problem) for path, row in rows]
+        problems = [p for p in typed if p.message] + list(draft.findings.problems)
+        return [describe(p, draft.routine) for p in problems]
+
+    def _show_problems(self) -> None:
+        draft = self.draft
+        if draft is None:
+            return
+        if draft.read_only:
+            self.page.problems.setText("A built-in routine: read-only.")
+            self.page.problems.setStyleSheet("")
+            return
+        problems = self.blocking_problems()
+        self.page.show_problems(len(problems), problems[0] if problems else "")
 
     def _show_state(self) -> None:
         draft = self.draft
@@ -257,6 +306,7 @@ class EditorWindow(QMainWindow):
         self.delete_action.setEnabled(editable)
         self.export_action.setEnabled(draft is not None)
         self.page.add_button.setEnabled(editable)
+        self.add_step_action.setEnabled(editable)
         for action, button in (
             (self.duplicate_step_action, self.page.duplicate_button),
             (self.remove_step_action, self.page.remove_button),
@@ -296,6 +346,15 @@ class EditorWindow(QMainWindow):
     def _default_include(self) -> str:
         names = [n for n in self.library.names() if self.draft and n != self.draft.name]
         return names[0] if names else ""
+
+    def choose_step_kind(self) -> None:
+        """The Add step menu, under its button, for the keyboard: arrows and Enter."""
+        button = self.page.add_button
+        if not button.isEnabled():
+            return
+        menu = self.page.add_menu
+        menu.popup(button.mapToGlobal(button.rect().bottomLeft()))
+        menu.setActiveAction(menu.actions()[0])
 
     def add_step(self, kind: StepKind) -> None:
         if self.draft is None:
@@ -340,7 +399,7 @@ class EditorWindow(QMainWindow):
             return
         was_clean = self.stack.isClean()
         self._push(commands.EditRoutineField(draft, "title", title.strip()))
-        if was_clean and draft.path is not None and draft.findings.ok:
+        if was_clean and draft.path is not None and not self.blocking_problems():
             self.save()
 
     # -- opening and closing ---------------------------------------------------------------
@@ -351,6 +410,7 @@ class EditorWindow(QMainWindow):
             self.draft.deleteLater()
         self.stack.clear()
         self.draft = draft
+        self.page.routine_form.forget_typing()
         draft.changed.connect(self._on_changed)
         self.keeper.track(draft.routine, draft.path, recovery_file)
         self.pages.setCurrentWidget(self.page)
@@ -443,12 +503,12 @@ class EditorWindow(QMainWindow):
         draft = self.draft
         if draft is None or draft.read_only:
             return False
-        if not draft.findings.ok:
-            problems = draft.findings.problems
+        problems = self.blocking_problems()
+        if problems:
             self.dialogs.inform(
                 "Not saved yet",
                 "Fix these first (each is also shown beside its field):\n\n"
-                + "\n".join(describe(p, draft.routine) for p in problems[:10]),
+                + "\n".join(problems[:10]),
             )
             return False
         old = draft.path
@@ -518,9 +578,11 @@ class EditorWindow(QMainWindow):
             return None
         result = import_export.import_routine(Path(source), self.library, self.dialogs.ask)
         if result.problems:
-            self.dialogs.inform(
+            self.dialogs.warn(
                 "Not imported",
-                f"{Path(source).name} is not a routine routineplayer can use:\n\n{result.message}",
+                f"“{Path(source).name}” is not a routine routineplayer can use, so nothing was "
+                f"imported:\n\n{result.summary}",
+                result.message,
             )
             return None
         if result.path is None:
@@ -533,7 +595,7 @@ class EditorWindow(QMainWindow):
         draft = self.draft
         if draft is None:
             return None
-        if not draft.findings.ok:
+        if self.blocking_problems():
             self.dialogs.inform("Not exported", "Fix the problems shown first.")
             return None
         target = target or self.dialogs.save_path("Export routine", f"{draft.name}.yaml")
@@ -592,7 +654,7 @@ class EditorWindow(QMainWindow):
         draft = self.draft
         if draft is None or self.current_row < 0:
             return
-        if not draft.findings.ok:
+        if self.blocking_problems():
             self.dialogs.inform("Cannot play yet", "Fix the problems shown first.")
             return
         source = str(draft.path) if draft.path is not None else ""

@@ -8,6 +8,7 @@ undo history would fork from the stack and undo edits the stack does not know ab
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
@@ -17,12 +18,11 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QSizePolicy,
-    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
 
-from routineplayer.core.durations import DurationError, format_duration, parse_duration
+from routineplayer.core.durations import format_duration, parse_duration
 
 ERROR_STYLE = "color: #c62828;"
 
@@ -81,14 +81,63 @@ class ListLineInput(LineInput):
         return ", ".join(value or ())
 
 
-class DurationInput(LineInput):
-    """A duration as people write it (45s, 1m30s); text that is not one is not an edit.
+_UNSET = object()  # a ReadInput that has shown no value yet
 
-    ``invalid(message)`` reports such text, with the loader's own wording; ``invalid("")``
-    clears it. When ``optional``, an empty field means ``empty`` (no value, or zero).
+
+class ReadInput(LineInput):
+    """A value read from what is typed; text that is not one is kept as typed, never an edit.
+
+    ``invalid(message)`` says what is expected instead; ``invalid("")`` clears it. Such text
+    stays while the value under it is unchanged (another field's edit redraws the form),
+    and gives way to a new value (an undo) or, after ``forget_typing``, to another step's.
     """
 
     invalid = Signal(str)
+
+    def __init__(self, placeholder: str = "") -> None:
+        self._value: Any = _UNSET  # the value last shown or given
+        super().__init__(placeholder)
+
+    def read(self, text: str) -> Any:
+        """The value ``text`` stands for; raises ValueError saying what is expected."""
+        raise NotImplementedError
+
+    def _read(self, text: str) -> tuple[bool, Any]:
+        try:
+            return True, self.read(text)
+        except ValueError:
+            return False, None
+
+    def parse(self, text: str) -> Any:
+        return self._read(text)[1]
+
+    def _on_edited(self, text: str) -> None:
+        try:
+            value = self.read(text)
+        except ValueError as exc:
+            self.invalid.emit(str(exc))
+            return
+        self._value = value
+        self.invalid.emit("")
+        self.edited.emit(value)
+
+    def set_value(self, value: Any) -> None:
+        ok, current = self._read(self.text())
+        if (ok and current == value) or (not ok and value == self._value):
+            self._value = value
+            return
+        self._value = value
+        self.setText(self.show_text(value))
+        self.invalid.emit("")
+
+    def forget_typing(self) -> None:
+        """The next value shown replaces unreadable text: it belongs to another step."""
+        self._value = _UNSET
+
+
+class DurationInput(ReadInput):
+    """A duration as people write it (45s, 1m30s), in the loader's own wording when it is
+    not one. When ``optional``, an empty field means ``empty`` (no value, or zero)."""
 
     def __init__(
         self,
@@ -100,40 +149,17 @@ class DurationInput(LineInput):
         self.empty = empty
         super().__init__(placeholder)
 
-    def _read(self, text: str) -> tuple[bool, float | None]:
-        """(is it a value, the value): empty text is ``empty`` only when optional."""
+    def read(self, text: str) -> float | None:
         if not text.strip():
-            return self.optional, self.empty
-        try:
-            return True, parse_duration(text)
-        except DurationError:
-            return False, None
-
-    def parse(self, text: str) -> float | None:
-        return self._read(text)[1]
+            if self.optional:
+                return self.empty
+            raise ValueError("a duration is needed here")
+        return parse_duration(text)  # DurationError is a ValueError
 
     def show_text(self, value: Any) -> str:
         if value is None or (self.optional and value == self.empty):
             return ""
         return format_duration(value)
-
-    def _on_edited(self, text: str) -> None:
-        if not text.strip() and not self.optional:
-            self.invalid.emit("a duration is needed here")
-            return
-        try:
-            seconds = parse_duration(text) if text.strip() else self.empty
-        except DurationError as exc:
-            self.invalid.emit(str(exc))
-            return
-        self.invalid.emit("")
-        self.edited.emit(seconds)
-
-    def set_value(self, value: Any) -> None:
-        ok, current = self._read(self.text())
-        if not ok or current != value:
-            self.setText(self.show_text(value))
-            self.invalid.emit("")
 
 
 class TextInput(QPlainTextEdit):
@@ -182,29 +208,37 @@ class LinesInput(TextInput):
         return "\n".join(value or ())
 
 
-class CountInput(QSpinBox):
-    """A whole number; with ``none_text`` the minimum stands for "not set" (None)."""
+class CountInput(ReadInput):
+    """A whole number from ``minimum`` to ``maximum``; Up and Down count by one.
 
-    edited = Signal(object)
+    A line, not a QSpinBox: a spin box puts back its last value over a number out of range
+    and drops a minus sign without a word; here the text stays and the message says why.
+    """
 
-    def __init__(self, minimum: int, maximum: int = 999, none_text: str = "") -> None:
-        super().__init__()
-        self._none = bool(none_text)
-        self.setRange(minimum - 1 if self._none else minimum, maximum)
-        if none_text:
-            self.setSpecialValueText(none_text)
-        self.setAccelerated(True)
-        self.valueChanged.connect(lambda v: self.edited.emit(self._as_value(v)))
+    def __init__(self, minimum: int, maximum: int = 999) -> None:
+        self.minimum, self.maximum = minimum, maximum
+        super().__init__(f"{minimum} to {maximum}")
 
-    def _as_value(self, number: int) -> int | None:
-        return None if self._none and number == self.minimum() else number
+    def read(self, text: str) -> int:
+        text = text.strip()
+        if text.isascii() and text.isdigit() and self.minimum <= int(text) <= self.maximum:
+            return int(text)
+        raise ValueError(f"a whole number from {self.minimum} to {self.maximum} is needed here")
 
-    def set_value(self, value: Any) -> None:
-        number = self.minimum() if value is None else int(value)
-        if number != self.value():
-            self.blockSignals(True)
-            self.setValue(number)
-            self.blockSignals(False)
+    def show_text(self, value: Any) -> str:
+        return "" if value is None else str(value)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # Qt API name
+        steps = {Qt.Key.Key_Up: 1, Qt.Key.Key_Down: -1}
+        step = next((n for key, n in steps.items() if event.key() == key), None)
+        ok, number = self._read(self.text())
+        if step is None or not ok:
+            super().keyPressEvent(event)
+            return
+        counted = min(max(number + step, self.minimum), self.maximum)
+        if counted != number:  # at either end a key press is no edit
+            self.setText(str(counted))
+            self._on_edited(self.text())
 
 
 class FieldRow(QWidget):
@@ -238,6 +272,11 @@ class FieldRow(QWidget):
         self._show()
 
     @property
+    def typing_problem(self) -> str:
+        """What is wrong with text typed here that could not be taken in (not the loader's)."""
+        return self._local
+
+    @property
     def message(self) -> str:
         return self._local or self._problem
 
@@ -245,3 +284,9 @@ class FieldRow(QWidget):
         self.error.setText(self.message)
         self.error.setVisible(bool(self.message))
         self.input.setAccessibleDescription(self.message)
+
+
+def forget_typing(rows: Iterable[FieldRow]) -> None:
+    for row in rows:
+        if isinstance(row.input, ReadInput):
+            row.input.forget_typing()

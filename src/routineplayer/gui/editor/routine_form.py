@@ -11,7 +11,13 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFormLayout, QVBoxLayout, QWidget
 
 from routineplayer.core.model import Routine
-from routineplayer.gui.editor.fields import DurationInput, FieldRow, LinesInput, TextInput
+from routineplayer.gui.editor.fields import (
+    DurationInput,
+    FieldRow,
+    LinesInput,
+    TextInput,
+    forget_typing,
+)
 
 FIELDS: tuple[tuple[str, str, type[TextInput | DurationInput], str], ...] = (
     ("summary", "Summary", TextInput, "What the routine is for, in a sentence or two"),
@@ -52,6 +58,10 @@ class RoutineForm(QWidget):
                 row.input.set_value(getattr(routine, name))  # type: ignore[attr-defined]
         finally:
             self.blockSignals(False)
+
+    def forget_typing(self) -> None:
+        """Another routine is about to be shown: text typed for this one is not kept."""
+        forget_typing(self.rows.values())
 
     def set_problems(self, problems: Mapping[str, str]) -> None:
         for name, row in self.rows.items():

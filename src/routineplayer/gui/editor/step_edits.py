@@ -30,6 +30,7 @@ KIND_LABELS: dict[StepKind, str] = {
 }
 
 DEFAULT_BREATHING = Breathing(inhale=4.0, exhale=6.0)
+DEFAULT_BREATHING_SECONDS = 60.0
 
 
 def new_step(kind: StepKind, include: str = "") -> Step:
@@ -39,7 +40,9 @@ def new_step(kind: StepKind, include: str = "") -> Step:
     if kind is StepKind.REPS:
         return Step(kind, title="New exercise", reps=8, tempo=3.0)
     if kind is StepKind.BREATHING:
-        return Step(kind, title="Breathing", duration=60.0, breathing=DEFAULT_BREATHING)
+        return Step(
+            kind, title="Breathing", duration=DEFAULT_BREATHING_SECONDS, breathing=DEFAULT_BREATHING
+        )
     if kind is StepKind.REST:
         return Step(kind, duration=30.0)
     return Step(kind, include=include)
@@ -67,14 +70,25 @@ def get_field(step: Step, path: str) -> Any:
 
 
 def set_field(step: Step, path: str, value: Any) -> Step:
-    """``step`` with the field at ``path`` set; a nested part is created when needed."""
+    """``step`` with the field at ``path`` set; a nested part is created when needed.
+
+    A breathing step lasts a time or a number of breaths, never both (the loader's rule),
+    so giving it one takes the other away in the same edit.
+    """
     head, _, rest = path.partition(".")
     if not rest:
-        return replace(step, **{head: value})
-    current = getattr(step, head)
-    if current is None:
-        current = DEFAULT_BREATHING if head == "breathing" else Check()
-    return replace(step, **{head: replace(current, **{rest: value})})
+        step = replace(step, **{head: value})
+    else:
+        current = getattr(step, head)
+        if current is None:
+            current = DEFAULT_BREATHING if head == "breathing" else Check()
+        step = replace(step, **{head: replace(current, **{rest: value})})
+    if step.kind is StepKind.BREATHING and value is not None:
+        if path == "duration" and step.breathing is not None:
+            step = replace(step, breathing=replace(step.breathing, breaths=None))
+        elif path == "breathing.breaths":
+            step = replace(step, duration=None)
+    return step
 
 
 def set_routine_field(routine: Routine, name: str, value: Any) -> Routine:

@@ -11,11 +11,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
     QGroupBox,
+    QHBoxLayout,
     QLabel,
     QVBoxLayout,
     QWidget,
@@ -31,9 +32,11 @@ from routineplayer.gui.editor.fields import (
     LineInput,
     ListLineInput,
     TextInput,
+    forget_typing,
 )
 from routineplayer.gui.editor.step_edits import (
     DEFAULT_BREATHING,
+    DEFAULT_BREATHING_SECONDS,
     KIND_FIELDS,
     KIND_LABELS,
     get_field,
@@ -41,9 +44,11 @@ from routineplayer.gui.editor.step_edits import (
 
 DURATION_LABELS = {
     StepKind.TIMED: "Duration (each set, each side)",
-    StepKind.BREATHING: "Duration (or a number of breaths)",
+    StepKind.BREATHING: "Breathe for",
     StepKind.REST: "Rest for",
 }
+# A breathing step lasts a time or a number of breaths: one choice, then one input.
+BY_TIME, BY_BREATHS = "time", "breaths"
 
 
 class StepForm(QWidget):
@@ -76,8 +81,18 @@ class StepForm(QWidget):
         self._add(self.form, "title", "Title", LineInput("What the exercise is called"))
         say = TextInput("Said as the step begins", lines=4)
         self._add(self.form, "say", "Spoken instruction", say)
-        self._duration = DurationInput()  # kept typed: show_step sets its ``optional``
-        self._add(self.form, "duration", "Duration", self._duration)
+        self.length_kind = QComboBox()
+        self.length_kind.setAccessibleName("Breathe for")
+        self.length_kind.addItem("a time", BY_TIME)
+        self.length_kind.addItem("a number of breaths", BY_BREATHS)
+        self.length_kind.currentIndexChanged.connect(lambda _i: self._on_length_kind())
+        self.length = QWidget()
+        length = QHBoxLayout(self.length)
+        length.setContentsMargins(0, 0, 0, 0)
+        length.addWidget(self.length_kind, 0, Qt.AlignmentFlag.AlignTop)
+        length.addWidget(self._row("duration", "Duration", DurationInput()), 1)
+        length.addWidget(self._row("breathing.breaths", "Breaths", CountInput(1)), 1)
+        self.form.addRow(DURATION_LABELS[StepKind.TIMED], self.length)
         self._add(self.form, "reps", "Repetitions", CountInput(1))
         self._add(
             self.form,
@@ -106,15 +121,33 @@ class StepForm(QWidget):
         layout.addLayout(self.form)
         layout.addStretch()
 
-    def _add(self, form: QFormLayout, path: str, label: str, widget: QWidget) -> FieldRow:
+    def _row(self, path: str, label: str, widget: QWidget) -> FieldRow:
         row = FieldRow(widget)
         widget.setAccessibleName(label)
         self.rows[path] = row
-        form.addRow(label, row)
         edited = getattr(widget, "edited", None)
         if edited is not None:
             edited.connect(lambda value, p=path: self._edit(p, value))
         return row
+
+    def _add(self, form: QFormLayout, path: str, label: str, widget: QWidget) -> FieldRow:
+        row = self._row(path, label, widget)
+        form.addRow(label, row)
+        return row
+
+    def _on_length_kind(self) -> None:
+        """Switch a breathing step's length between a time and the same in breaths (one
+        edit: giving one takes the other away, step_edits.set_field)."""
+        step = self._step
+        if step is None or step.kind is not StepKind.BREATHING:
+            return
+        pattern = step.breathing or DEFAULT_BREATHING
+        if self.length_kind.currentData() == BY_BREATHS:
+            if pattern.breaths is None:
+                seconds = step.duration or DEFAULT_BREATHING_SECONDS
+                self._edit("breathing.breaths", max(1, round(seconds / pattern.cycle)))
+        elif step.duration is None:
+            self._edit("duration", (pattern.breaths or 1) * pattern.cycle)
 
     def _breathing_group(self) -> QGroupBox:
         group = QGroupBox("Breathing pattern")
@@ -128,7 +161,6 @@ class StepForm(QWidget):
             hold = key.startswith("hold")
             widget = DurationInput("none" if hold else "e.g. 4s", optional=hold, empty=0.0)
             self._add(form, f"breathing.{key}", label, widget)
-        self._add(form, "breathing.breaths", "Breaths", CountInput(1, none_text="by duration"))
         self._add(
             form, "breathing.imagery", "Imagery", TextInput("Spoken now and then as you breathe")
         )
@@ -178,7 +210,10 @@ class StepForm(QWidget):
                 check=step.check or Check(),
                 breathing=step.breathing or DEFAULT_BREATHING,
             )
-            self._duration.optional = step.kind is StepKind.BREATHING
+            by_breaths = step.breathing is not None and step.breathing.breaths is not None
+            self.length_kind.setCurrentIndex(
+                self.length_kind.findData(BY_BREATHS if by_breaths else BY_TIME)
+            )
             for path, row in self.rows.items():
                 setter = getattr(row.input, "set_value", None)
                 if setter is not None:
@@ -194,14 +229,24 @@ class StepForm(QWidget):
         visible = KIND_FIELDS[kind]
         for path, row in self.rows.items():
             top = path.split(".")[0]
-            if top in ("breathing", "check"):
+            if top in ("breathing", "check", "duration"):
                 continue
             self.form.setRowVisible(row, top in visible)
+        self.form.setRowVisible(self.length, "duration" in visible)
         self.form.setRowVisible(self.breathing, "breathing" in visible)
         self.form.setRowVisible(self.check, "check" in visible)
-        label = self.form.labelForField(self.rows["duration"])
+        breathing = kind is StepKind.BREATHING
+        by_breaths = breathing and self.length_kind.currentData() == BY_BREATHS
+        self.length_kind.setVisible(breathing)
+        self.rows["duration"].setVisible(not by_breaths)
+        self.rows["breathing.breaths"].setVisible(by_breaths)
+        label = self.form.labelForField(self.length)
         if isinstance(label, QLabel):  # addRow(str, widget) made it: always a QLabel
             label.setText(DURATION_LABELS.get(kind, ""))
+
+    def forget_typing(self) -> None:
+        """Another step is about to be shown: text typed for this one is not kept for it."""
+        forget_typing(self.rows.values())
 
     def set_problems(self, problems: Mapping[str, str], general: Iterable[str] = ()) -> None:
         """The loader's messages for this step, keyed by field path ("" = the whole step)."""

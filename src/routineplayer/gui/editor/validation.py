@@ -9,9 +9,11 @@ refuse, nor refuse what it accepts. The loader names each problem by key path
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from routineplayer.core.control_chars import escape_controls
 from routineplayer.core.library import Library
 from routineplayer.core.loader import include_problems, load_routine_text
 from routineplayer.core.model import Routine
@@ -25,6 +27,8 @@ _INDEXED = re.compile(r"^(\w+)\[(\d+)\](?:\.(.+))?$")
 _STEP_FIELD_ALIASES = {"rest": "duration"}
 # Problems about these parts as a whole go to the top of the step form.
 _STEP_WHOLE = {"breathing", "check"}
+# Routine keys named as the form names them.
+_ROUTINE_FIELD_NAMES = {"lead_in": "get-ready time"}
 
 
 @dataclass
@@ -39,10 +43,6 @@ class Findings:
     @property
     def ok(self) -> bool:
         return not self.problems
-
-    def first_text(self, routine: Routine) -> str:
-        """The first problem in words: 'Step 1 (Light cardio), cue 2: ...'."""
-        return describe(self.problems[0], routine) if self.problems else ""
 
     def step_summary(self, index: int) -> str:
         return "\n".join(self.steps.get(index, {}).values())
@@ -64,15 +64,27 @@ def _step_field(path: str) -> tuple[str, str]:
 
 
 def describe(problem: Problem, routine: Routine) -> str:
+    return describe_at(problem, [step.display_title for step in routine.steps])
+
+
+def describe_at(problem: Problem, titles: Sequence[str]) -> str:
+    """A problem in words, its step counted from 1 and named by ``titles`` (each step's):
+    'Step 2 “Bird-dog”: reps: expected a whole number …', 'Get-ready time: …'."""
     match = _STEP_PATH.match(problem.key_path)
-    if not match:
-        return problem.text
-    index = int(match.group(1))
-    title = routine.steps[index].display_title if index < len(routine.steps) else ""
-    name, prefix = _step_field(match.group(2) or "")
-    where = f"Step {index + 1} ({title})" if title else f"Step {index + 1}"
-    field = prefix.rstrip(": ") or name.replace("_", " ").replace(".", " ")
-    return f"{where}, {field}: {problem.message}" if field else f"{where}: {problem.message}"
+    if match:
+        index = int(match.group(1))
+        title = titles[index] if index < len(titles) else ""
+        name, prefix = _step_field(match.group(2) or "")
+        where = f"Step {index + 1} “{title}”" if title else f"Step {index + 1}"
+        field = prefix.rstrip(": ") or name.replace("_", " ").replace(".", " ")
+        text = f"{where}: {field}: {problem.message}" if field else f"{where}: {problem.message}"
+    elif problem.key_path:
+        top = problem.key_path.split("[")[0].split(".")[0]
+        name = _ROUTINE_FIELD_NAMES.get(top, top.replace("_", " ")).capitalize()
+        text = f"{name}{problem.key_path[len(top) :]}: {problem.message}"
+    else:
+        text = problem.message
+    return escape_controls(text)
 
 
 def sort_problems(problems: tuple[Problem, ...], routine: Routine) -> Findings:

@@ -27,7 +27,7 @@ from routineplayer.gui.journal.history_view import HistoryView
 
 SIZE = (1100, 760)
 START = datetime(2025, 3, 3, 8, 30, tzinfo=UTC)
-ROUTINES = ("2-minute upper-back slides", "My rehab routine", "10-minute warm-up")
+ROUTINES = ("Upper-back slides", "My rehab routine", "Warm-up")
 EXERCISES = ("Forward reach slides", "One-arm sweep slides", "Hip Bridges", "Bird Dog")
 
 

@@ -122,7 +122,7 @@ def main(out: Path) -> int:
     win.library_view.list.setCurrentRow(rows.index("My morning routine"))
     d.shot("library")
 
-    d.start("10-minute warm-up")
+    d.start("Warm-up")
     d.until(lambda: win.player_view.title.text() == "Leg swings" and _working(win))
     d.advance(38.0)
     d.shot("player")
@@ -131,7 +131,7 @@ def main(out: Path) -> int:
     d.key(Qt.Key.Key_Escape)
     d.stop()
 
-    d.start("2-minute upper-back slides")
+    d.start("Upper-back slides")
     d.until(lambda: _state(win) is State.CHECKING)
     d.shot("check-prompt")
     d.key(Qt.Key.Key_Y)

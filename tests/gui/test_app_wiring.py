@@ -24,6 +24,7 @@ from routineplayer.core.session import State
 from routineplayer.gui.dialogs import PrestartDialog, SummaryDialog
 from routineplayer.gui.editor import recovery
 from routineplayer.gui.editor.editor_window import EditorWindow
+from routineplayer.gui.editor.import_export import KEEP_BOTH
 from routineplayer.gui.journal.history_view import HistoryView
 from routineplayer.gui.journal.pain_prompt import PainDialog
 from routineplayer.gui.journal.safety_dialog import SafetyDialog
@@ -31,8 +32,8 @@ from routineplayer.gui.library_view import BUILTIN_HEADING, HEADING_ROLE, OWN_HE
 from routineplayer.gui.main_window import MainWindow
 
 K = Qt.Key
-SLIDES = "2-minute upper-back slides"
-WARM_UP = "10-minute warm-up"
+SLIDES = "Upper-back slides"
+WARM_UP = "Warm-up"
 
 
 class Rater:
@@ -343,8 +344,9 @@ def test_import_and_export_through_file_dialogs(
     assert "Exported" in window.library_view.hint.text()
 
     asker.answer = choose(shared)
+    editor[1].answers.append(KEEP_BOTH)  # the built-in has that title: the copy gets its own
     window.menu_actions.import_.trigger()
-    assert own_titles(window) == [SLIDES]
+    assert own_titles(window) == [f"{SLIDES} (2)"]
     assert editor[0].isVisible()
 
 

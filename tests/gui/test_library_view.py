@@ -6,9 +6,11 @@ import json
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel
 
 from routineplayer.core.paths import user_cache_dir, user_routines_dir
 from routineplayer.gui.dialogs import PrestartDialog
+from routineplayer.gui.library_view import CARD_ROLE, LibraryView, RoutineCard
 from routineplayer.gui.routine_source import CACHE_NAME, RoutineSource
 
 OWN = """\
@@ -24,9 +26,9 @@ steps:
 
 def test_cards_show_title_length_summary_and_equipment() -> None:
     cards = {card.title: card for card in RoutineSource().cards()}
-    warm_up = cards["10-minute warm-up"]
+    warm_up = cards["Warm-up"]
     assert warm_up.key == "warm-up"
-    assert warm_up.length == "11 min"
+    assert warm_up.length == "9 min of exercise · about 11 min in all"
     assert warm_up.summary.startswith("Wakes up the heart")
     assert "A chair or a wall to hold during leg swings" in warm_up.equipment
     assert not warm_up.own and not warm_up.problem
@@ -75,3 +77,28 @@ def test_double_click_starts_with_the_prestart_notes(window, asker, qtbot) -> No
     assert isinstance(asker.dialogs[0], PrestartDialog)
     assert window.controller is not None
     assert window.controller.timeline.routine.title == "Jellyfish breathing relaxation"
+
+
+def test_prestart_shows_the_length_the_card_shows(window, asker) -> None:
+    card = next(c for c in window.library_view.cards() if c.key == "warm-up")
+    window.start_card(card)
+    prestart = asker.last(PrestartDialog)
+    assert card.length in {label.text() for label in prestart.findChildren(QLabel)}
+    assert card.length == window.controller.timeline.length
+
+
+def test_a_card_without_a_summary_leaves_no_blank_line(qtbot) -> None:
+    view = LibraryView()
+    qtbot.addWidget(view)
+    view.resize(600, 500)
+    view.set_cards(
+        [RoutineCard("a", "Said", "2 min", "A few words."), RoutineCard("b", "Unsaid", "2 min")]
+    )
+    items = [view.list.item(i) for i in range(view.count())]
+    rects = {
+        item.data(CARD_ROLE).key: view.list.visualItemRect(item)
+        for item in items
+        if item.data(CARD_ROLE) is not None
+    }
+    line = view.list.fontMetrics().lineSpacing()
+    assert rects["a"].height() - rects["b"].height() >= line

@@ -87,7 +87,9 @@ def test_the_timer_drives_the_session_and_signals_every_event(qtbot: QtBot) -> N
         returned = driver.start()
     assert blocker.args == [State.LEAD_IN]
     assert seen.events == returned and driver.running
-    assert sink.played == [("Tiny. About 18 seconds of exercise.", CueKind.ANNOUNCE.priority, None)]
+    assert sink.played == [
+        ("Tiny. 18 seconds of exercise, about 38 seconds in all.", CueKind.ANNOUNCE.priority, None)
+    ]
 
     advance_until(qtbot, clock, driver, State.CHECKING)
     assert seen.states == [State.LEAD_IN, State.WORKING, State.CHECKING]
@@ -230,7 +232,9 @@ def test_cues_go_to_the_sink_ahead_once_and_a_command_takes_back_the_future(
     sink = AheadSink()
     driver = SessionDriver(Session(timeline(), clock), sink, tick_ms=FAST)
     driver.start()
-    assert sink.played == [("Tiny. About 18 seconds of exercise.", None)]  # at the key press
+    assert sink.played == [
+        ("Tiny. 18 seconds of exercise, about 38 seconds in all.", None)
+    ]  # at the key press
     upcoming = driver.session.upcoming_cues(clock.t + 60)
     first_at, _, first = upcoming[0]
     clock.t = first_at - 0.25  # within CUE_AHEAD_S of the next cue

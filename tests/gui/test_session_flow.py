@@ -21,7 +21,7 @@ from routineplayer.core.timeline import Timeline
 from routineplayer.runtime.session_driver import SessionDriver
 from routineplayer.runtime.session_flow import SessionFlow, Stage
 
-TITLE = "2-minute upper-back slides"
+TITLE = "Upper-back slides"
 
 
 class FakeVoice:

@@ -42,7 +42,7 @@ def test_start_answer_a_check_and_quit() -> None:
         child.expect(r"\? Before we start: how is your pain right now")
         child.send("s")  # skips the question (not a step: nothing plays yet)
         child.expect("Skipped. No rating recorded.")
-        child.expect(r"> 2-minute upper-back slides · Get ready")
+        child.expect(r"> Upper-back slides · Get ready")
         child.send("s")  # past the opening
         child.expect(r"> Forward reach slides · Get ready")
         child.send("s")  # past the step's lead-in
@@ -77,7 +77,7 @@ def test_pain_rated_by_number_keys_is_in_the_journal() -> None:
         child.expect(r"\? Pain 4 noted. Where is the pain\?")
         child.send("l")
         child.expect("  Lower back.")
-        child.expect(r"> 2-minute upper-back slides · Get ready")
+        child.expect(r"> Upper-back slides · Get ready")
         child.send("ss")  # past the opening and the step's lead-in
         child.expect(r"> Forward reach slides · Set 1 of 2")
         child.send("s")  # the set, skipped: the check still comes
@@ -97,7 +97,7 @@ def test_pain_rated_by_number_keys_is_in_the_journal() -> None:
     with Journal.open(paths.journal_path()) as journal:
         (session,) = journal.sessions()
         sets = journal.sets(session.id)
-    assert session.routine_title == "2-minute upper-back slides"
+    assert session.routine_title == "Upper-back slides"
     assert (session.pain_before, session.pain_before_location) == (4, PainLocation.LOWER_BACK)
     assert session.pain_after == 2
     assert session.outcome is Outcome.STOPPED
@@ -152,7 +152,7 @@ def test_a_signal_restores_the_terminal_and_records_the_stop(signum: signal.Sign
         child.send("\r")
         child.expect(r"\? Before we start")
         child.send("s")
-        child.expect(r"> 2-minute upper-back slides · Get ready")
+        child.expect(r"> Upper-back slides · Get ready")
         child.kill(signum)
         child.expect(pexpect.EOF)
         child.wait()

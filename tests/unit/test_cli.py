@@ -89,7 +89,7 @@ def test_list_shows_built_in_and_user_routines(capsys: pytest.CaptureFixture[str
     code, out, err = run(capsys, "list")
     assert (code, err) == (0, "")
     rows = {line.split()[0]: re.split(r"\s{2,}", line) for line in out.splitlines()}
-    assert rows["warm-up"] == ["warm-up", "10-minute warm-up", rows["warm-up"][2], "built-in"]
+    assert rows["warm-up"] == ["warm-up", "Warm-up", rows["warm-up"][2], "built-in"]
     assert re.fullmatch(r"1\d:\d\d \(9:00 work\)", rows["warm-up"][2])
     assert re.fullmatch(r"\d+:\d\d \(10:00 work\)", rows["cool-down"][2])
     assert rows["my-stretch"][1:] == ["My stretch", rows["my-stretch"][2], "yours"]

@@ -24,7 +24,7 @@ def test_the_built_in_routines_are_found_by_name() -> None:
     library = Library()
     assert library.builtin_dir == paths.builtin_routines_dir()
     assert library.names() == BUILT_INS
-    assert library.resolve("warm-up").title == "10-minute warm-up"
+    assert library.resolve("warm-up").title == "Warm-up"
     assert library.is_builtin("warm-up")
     assert all(e.builtin and not e.shadowed for e in library.entries())
 
@@ -36,7 +36,7 @@ def test_user_routines_come_after_the_built_ins_which_they_cannot_replace() -> N
     library = Library()
     assert library.resolve("my-stretch").title == "My stretch"
     assert not library.is_builtin("my-stretch")
-    assert library.resolve("warm-up").title == "10-minute warm-up"
+    assert library.resolve("warm-up").title == "Warm-up"
     entries = {(e.name, e.builtin): e for e in library.entries()}
     assert entries[("warm-up", False)].shadowed
     assert not entries[("my-stretch", False)].shadowed
@@ -67,7 +67,7 @@ def test_extra_folders_are_searched_last(tmp_path: Path) -> None:
     _write(tmp_path, "warm-up", "Not the built-in")
     library = Library().with_dir(tmp_path)
     assert library.resolve("neighbour").title == "Next door"
-    assert library.resolve("warm-up").title == "10-minute warm-up"
+    assert library.resolve("warm-up").title == "Warm-up"
     # Adding a folder the library already searches changes nothing.
     assert Library().with_dir(paths.builtin_routines_dir()).extra_dirs == ()
 

@@ -2,7 +2,7 @@
 
 Seed 002 ("Sample Warm-Up Routine", and the cool-down) and seed 000 (jellyfish breathing,
 the 2-minute slide sequence). The warm-up's figures sum to 9 minutes under a "10-minute"
-title: we keep the seed's figures, and the routine's summary says so.
+title in the seed: we keep the seed's figures, title it "Warm-up", and its credit says so.
 """
 
 from __future__ import annotations

@@ -206,7 +206,7 @@ def test_golden_timeline_written_by_hand() -> None:
     golden = [
         ("segment-started", 0, 0, ""),
         ("state-changed", 0, 0, "lead-in"),
-        ("cue", 0, 0, "Tiny. About 18 seconds of exercise."),
+        ("cue", 0, 0, "Tiny. 18 seconds of exercise, about 38 seconds in all."),
         ("segment-started", 5000, 1, ""),
         ("cue", 5000, 1, "Get ready: Hold. 6 seconds."),
         ("cue", 8000, 1, "3"),

@@ -168,16 +168,16 @@ def last_forward_set(timeline: Timeline) -> Segment:
 
 
 def test_in_the_slides_next_waits_for_the_rep_count_5() -> None:
-    """Issue 13: "Next: One-arm sweep slides." and "5" were both at 101.0 s, and live the
+    """Issue 13: "Next: One-arm sweep slides." and "5" were both at 102.0 s, and live the
     "Next" came 603 ms late, queued behind "5". The count keeps its time (it is the
     movement's); "Next" moves to the nearest quiet moment: after "5" (0.4 s by the estimate)
-    and a 0.3 s gap, at 101.7 s, and it is over (1.6 s) long before "6" at 106.0 s."""
+    and a 0.3 s gap, at 102.7 s, and it is over (1.6 s) long before "6" at 107.0 s."""
     seg = last_forward_set(builtin_timeline("upper-back-slides"))
     at = {c.text: (seg.start + c.offset, c.moved_from) for c in seg.cues}
-    assert at["5"] == (101.0, None)
-    assert at["6"] == (106.0, None)
+    assert at["5"] == (102.0, None)
+    assert at["6"] == (107.0, None)
     nxt, moved_from = at["Next: One-arm sweep slides."]
-    assert nxt == pytest.approx(101.7) and moved_from == 20.0
+    assert nxt == pytest.approx(102.7) and moved_from == 20.0
     assert nxt + speech_seconds("Next: One-arm sweep slides.") < 106.0
     assert seg.unsaid == ()
 
@@ -187,14 +187,14 @@ def test_plan_shows_the_next_where_it_is_said_and_where_it_was(
 ) -> None:
     assert cli.main(["plan", "upper-back-slides"]) == 0
     lines = capsys.readouterr().out.splitlines()
-    five = lines.index('    1:41             "5"')
-    moved = '  1:41.7             "Next: One-arm sweep slides."  (moved from 1:41)'
-    assert lines[five + 1 : five + 3] == [moved, '    1:46             "6"']
+    five = lines.index('    1:42             "5"')
+    moved = '  1:42.7             "Next: One-arm sweep slides."  (moved from 1:42)'
+    assert lines[five + 1 : five + 3] == [moved, '    1:47             "6"']
 
     assert cli.main(["plan", "upper-back-slides", "--json"]) == 0
     plan = json.loads(capsys.readouterr().out)
     cues = [c for s in plan["segments"] for c in s["cues"] if c["text"].startswith("Next:")]
-    assert [(round(c["at"], 6), c["moved_from"]) for c in cues] == [(101.7, 101.0)]
+    assert [(round(c["at"], 6), c["moved_from"]) for c in cues] == [(102.7, 102.0)]
     others = [c for s in plan["segments"] for c in s["cues"] if c not in cues]
     assert all(c["moved_from"] is None for c in others)
     assert all(s["unsaid"] == [] for s in plan["segments"])

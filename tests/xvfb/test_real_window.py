@@ -53,19 +53,19 @@ def test_warm_up_plays_from_the_keyboard(xvfb: str, tmp_path: Path) -> None:
         press(xvfb, notice, "Return")
         # Type-ahead in the library picks the warm-up; Enter opens "Before you start".
         xdotool(xvfb, "windowfocus", "--sync", main)
-        xdotool(xvfb, "type", "--delay", "60", "10-minute w")
+        xdotool(xvfb, "type", "--delay", "60", "warm")
         press(xvfb, main, "Return")
-        prestart = wait_for_window(xvfb, "^Before you start: 10-minute warm-up$")
+        prestart = wait_for_window(xvfb, "^Before you start: Warm-up$")
         press(xvfb, prestart, "Return")  # Start is the default button
         pain = wait_for_window(xvfb, "^Pain before you start$")
         press(xvfb, pain, "s")  # skipped: one key
 
-        playing = wait_for_window(xvfb, "^Playing: 10-minute warm-up")
+        playing = wait_for_window(xvfb, "^Playing: Warm-up")
         assert playing == main
         press(xvfb, main, "space")
-        wait_for_window(xvfb, "^Paused: 10-minute warm-up")
+        wait_for_window(xvfb, "^Paused: Warm-up")
         press(xvfb, main, "space")
-        wait_for_window(xvfb, "^Playing: 10-minute warm-up")
+        wait_for_window(xvfb, "^Playing: Warm-up")
         shot = tmp_path / "playing.png"
         subprocess.run(
             ["import", "-display", xvfb, "-window", main, str(shot)], check=True, timeout=WAIT_S
@@ -75,7 +75,7 @@ def test_warm_up_plays_from_the_keyboard(xvfb: str, tmp_path: Path) -> None:
         press(xvfb, main, "Escape")  # asks first
         confirm = wait_for_window(xvfb, "^Stop the routine\\?$")
         press(xvfb, confirm, "Return")
-        summary = wait_for_window(xvfb, "^Stopped: 10-minute warm-up$")
+        summary = wait_for_window(xvfb, "^Stopped: Warm-up$")
         assert xdotool(xvfb, "getwindowname", main) == "routineplayer"
         press(xvfb, summary, "Return")
         pain = wait_for_window(xvfb, "^Pain after the routine$")
@@ -91,5 +91,5 @@ def test_warm_up_plays_from_the_keyboard(xvfb: str, tmp_path: Path) -> None:
     assert "Traceback" not in output, output
     with Journal.open(paths.journal_path()) as journal:
         (session,) = journal.sessions()
-    assert (session.routine_title, session.outcome) == ("10-minute warm-up", Outcome.STOPPED)
+    assert (session.routine_title, session.outcome) == ("Warm-up", Outcome.STOPPED)
     assert (session.pain_before, session.pain_after) == (None, 3)

@@ -159,9 +159,17 @@ class Timeline:
 
     @property
     def work_seconds(self) -> float:
-        return sum(
-            s.planned for s in self.segments if s.kind in (SegmentKind.WORK, SegmentKind.WAIT_DONE)
-        )
+        return _work_seconds(self.segments)
+
+    @property
+    def length(self) -> str:
+        """How long, as the library and the prestart dialog show it (see length_words)."""
+        return length_words(self.work_seconds, self.total)
+
+    @property
+    def spoken_length(self) -> str:
+        """How long, as the opening cue says it."""
+        return length_words(self.work_seconds, self.total, spoken=True)
 
     def cue_texts(self) -> list[str]:
         """Every text the session may speak, each once, in order of first use."""
@@ -352,13 +360,43 @@ def _lead_in(step: Step, index: int, routine: Routine) -> Segment:
     )
 
 
-def _opening(routine: Routine, total_work: float) -> Segment:
-    # Whole minutes read better aloud; short routines keep their seconds.
-    about = 60 * round(total_work / 60) if total_work >= 90 else total_work
-    text = f"{routine.title}. About {spoken_duration(about)} of exercise."
-    if routine.position:
-        text += f" {routine.position}"
-    length = max(routine.lead_in, math.ceil(speech_seconds(text)) + 1.0)
+def _about(seconds: float) -> float:
+    # Whole minutes read better; short routines keep their seconds.
+    return 60.0 * round(seconds / 60) if seconds >= 90 else float(round(seconds))
+
+
+def length_words(work: float, total: float, *, spoken: bool = False) -> str:
+    """A routine's length, told one way everywhere: the exercise, then the whole time with
+    every get-ready and rest ('9 min of exercise · about 11 min in all'; aloud, '9 minutes of
+    exercise, about 11 minutes in all'). The whole time is left out when it rounds the same."""
+    work, total = _about(work), _about(total)
+    words = spoken_duration if spoken else _glance
+    parts = [f"{words(work)} of exercise"] if work else []
+    if total != work:
+        parts.append(f"about {words(total)} in all")
+    return (", " if spoken else " · ").join(parts)
+
+
+def _glance(seconds: float) -> str:
+    minutes, secs = divmod(round(seconds), 60)  # as spoken_duration reads it, but short
+    return f"{minutes} min" if minutes and not secs else f"{round(seconds)} s"
+
+
+def _work_seconds(segments: Iterable[Segment]) -> float:
+    return sum(s.planned for s in segments if s.kind in (SegmentKind.WORK, SegmentKind.WAIT_DONE))
+
+
+def _opening(routine: Routine, body: list[Segment]) -> Segment:
+    """The routine's title and length, then its position. The whole time counts this segment
+    too, whose length depends on its words: a second pass settles it (minutes keep their word
+    count, so the two passes agree)."""
+    work, rest = _work_seconds(body), sum(s.planned for s in body)
+    length = routine.lead_in
+    for _ in range(2):
+        text = f"{routine.title}. {length_words(work, rest + length, spoken=True)}."
+        if routine.position:
+            text += f" {routine.position}"
+        length = max(routine.lead_in, math.ceil(speech_seconds(text)) + 1.0)
     cue = TimedCue(0.0, text, CueKind.ANNOUNCE)
     return Segment(
         SegmentKind.LEAD_IN, -1, routine.title, routine.summary, length, length, cues=(cue,)
@@ -515,15 +553,11 @@ def expand(routine: Routine, resolve: Resolver) -> Timeline:
 
     Raises IncludeError (RoutineTooLarge when it would be too large to build)."""
     steps = flatten_checked(routine, resolve)
-    total_work = sum(
-        (s.work_seconds(DEFAULT_SECONDS_PER_REP) or 0) * s.sets * max(len(s.sides), 1)
-        for s in steps
-        if s.kind is not StepKind.REST
-    )
-    raw: list[Segment] = [_opening(routine, total_work)] if steps else []
+    body: list[Segment] = []
     for i, step in enumerate(steps):
         nxt = next((s.display_title for s in steps[i + 1 :] if s.kind is not StepKind.REST), None)
-        raw.extend(_step_segments(step, i, routine, nxt))
+        body.extend(_step_segments(step, i, routine, nxt))
+    raw = [_opening(routine, body), *body] if steps else []
     segments, t = [], 0.0
     for seg in raw:
         segments.append(replace(seg, start=t))

@@ -10,9 +10,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import (
+    QElapsedTimer,
+    QModelIndex,
+    QPersistentModelIndex,
+    QRect,
+    QSize,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QAction, QFont, QFontMetrics, QKeyEvent, QPainter, QPalette
 from PySide6.QtWidgets import (
+    QApplication,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -27,6 +37,7 @@ from PySide6.QtWidgets import (
 )
 
 from routineplayer.gui.theme import muted, scaled_font, set_font_scale
+from routineplayer.runtime.keymap import Command, command_for_key
 
 CARD_ROLE = Qt.ItemDataRole.UserRole + 1
 HEADING_ROLE = Qt.ItemDataRole.UserRole + 2  # a group's heading row: its text
@@ -36,13 +47,20 @@ OWN_HEADING = "My routines"
 NO_OWN_TEXT = "None yet: New routine starts one, Duplicate copies the selected routine here."
 HINT = "Enter or double-click starts a routine · F1 lists the keys"
 MESSAGE_MS = 8000
+# The list's own keys, for the help overlay (the window adds its actions' shortcuts).
+LIBRARY_KEYS = (
+    ("↑, ↓", "Choose a routine"),
+    ("Letters", "Go to a routine by a word of its title"),
+    ("Enter", "Start the chosen routine"),
+)
+SUMMARY_LINES = 2  # a card shows this much of its summary (or its problem), at most
 
 
 @dataclass(frozen=True)
 class RoutineCard:
     key: str  # what to start: a library name or a file path
     title: str
-    length: str  # '10 min'
+    length: str  # Timeline.length: '9 min of exercise · about 11 min in all'
     summary: str = ""
     equipment: tuple[str, ...] = ()
     own: bool = False  # the user's routine rather than a built-in one
@@ -56,6 +74,17 @@ class RoutineCard:
     def spoken(self) -> str:
         parts = [self.title, self.length, self.summary, self.equipment_text, self.problem]
         return ". ".join(p for p in parts if p)
+
+
+def starts_a_word(title: str, typed: str) -> bool:
+    """Whether ``typed`` begins at the start of a word of ``title``, ignoring case: 'warm'
+    and 'up' find '10-minute warm-up', and so does '10-minute w'."""
+    text, typed = title.casefold(), typed.casefold()
+    return any(
+        text.startswith(typed, i)
+        for i, char in enumerate(text)
+        if char.isalnum() and (i == 0 or not text[i - 1].isalnum())
+    )
 
 
 def wrap_lines(text: str, metrics: QFontMetrics, width: int, most: int) -> list[str]:
@@ -74,7 +103,8 @@ def wrap_lines(text: str, metrics: QFontMetrics, width: int, most: int) -> list[
 
 
 class CardDelegate(QStyledItemDelegate):
-    """Title and length on the first line, two lines of summary, then the equipment."""
+    """The title; the length; up to two lines of summary, none when there is none; then the
+    equipment."""
 
     def _fonts(self, option: QStyleOptionViewItem) -> tuple[QFont, QFont]:
         title = QFont(option.font)
@@ -88,7 +118,9 @@ class CardDelegate(QStyledItemDelegate):
         title, body = self._fonts(option)
         if index.data(HEADING_ROLE) is not None:
             return QSize(400, QFontMetrics(title).height() + PADDING + 8)
-        height = QFontMetrics(title).height() + 3 * QFontMetrics(body).lineSpacing() + 10
+        card: RoutineCard = index.data(CARD_ROLE)
+        lines = bool(card.length) + (SUMMARY_LINES if card.problem or card.summary else 0) + 1
+        height = QFontMetrics(title).height() + lines * QFontMetrics(body).lineSpacing() + 10
         return QSize(400, height + 2 * PADDING + 6)
 
     def paint(
@@ -121,31 +153,26 @@ class CardDelegate(QStyledItemDelegate):
         title_h = QFontMetrics(title_font).height()
         top = QRect(box.left(), box.top(), box.width(), title_h)
         painter.drawText(
-            top, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, card.length
-        )
-        length_w = QFontMetrics(title_font).horizontalAdvance(card.length + "  ")
-        title = card.title
-        painter.drawText(
-            top.adjusted(0, 0, -length_w, 0),
+            top,
             Qt.AlignmentFlag.AlignVCenter,
             QFontMetrics(title_font).elidedText(
-                title, Qt.TextElideMode.ElideRight, top.width() - length_w
+                card.title, Qt.TextElideMode.ElideRight, top.width()
             ),
         )
         painter.setFont(body_font)
         metrics = QFontMetrics(body_font)
-        line = metrics.lineSpacing()
+        summary = wrap_lines(card.problem or card.summary, metrics, box.width(), SUMMARY_LINES)
+        # Each line straight after the one before: a missing summary leaves no gap.
+        lines = [(card.length, secondary), *((s, text) for s in summary)]
+        lines.append((card.equipment_text, secondary))
         y = top.bottom() + 6
-        for text_line in wrap_lines(card.problem or card.summary, metrics, box.width(), 2):
-            painter.drawText(QRect(box.left(), y, box.width(), line), 0, text_line)
-            y += line
-        painter.setPen(secondary)
-        equipment = metrics.elidedText(
-            card.equipment_text, Qt.TextElideMode.ElideRight, box.width()
-        )
-        painter.drawText(
-            QRect(box.left(), top.bottom() + 6 + 2 * line + 4, box.width(), line), 0, equipment
-        )
+        for words, colour in lines:
+            if not words:
+                continue
+            painter.setPen(colour)
+            shown = metrics.elidedText(words, Qt.TextElideMode.ElideRight, box.width())
+            painter.drawText(QRect(box.left(), y, box.width(), metrics.lineSpacing()), 0, shown)
+            y += metrics.lineSpacing()
         painter.restore()
 
     def _paint_heading(self, painter: QPainter, option: QStyleOptionViewItem, text: str) -> None:
@@ -169,16 +196,43 @@ class CardDelegate(QStyledItemDelegate):
 
 
 class LibraryList(QListWidget):
-    """Enter starts the selected routine (QListWidget only emits `activated` on some styles)."""
+    """Enter starts the selected routine (QListWidget only emits `activated` on some styles);
+    typing goes to the routine with a word that starts so."""
 
     start_requested = Signal(object)  # RoutineCard
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._typed = ""
+        self._typed_at = QElapsedTimer()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentItem():
             event.accept()
             self.start_requested.emit(self.currentItem().data(CARD_ROLE))
             return
+        if command_for_key(event.key()) is Command.HELP:
+            event.ignore()  # '?' is help, for the window, not a letter to search for
+            return
         super().keyPressEvent(event)
+
+    def keyboardSearch(self, search: str) -> None:
+        # Qt's own search matches only the start of the whole title, and titles may begin
+        # with anything ("2-minute ..."): match the start of any word instead.
+        if not self._typed_at.isValid() or (
+            self._typed_at.elapsed() > QApplication.keyboardInputInterval()
+        ):
+            self._typed = ""
+        self._typed_at.start()
+        self._typed += search
+        start = max(self.currentRow(), 0)
+        for row in [*range(start, self.count()), *range(start)]:
+            item = self.item(row)
+            card: RoutineCard | None = item.data(CARD_ROLE)
+            enabled = item.flags() & Qt.ItemFlag.ItemIsEnabled
+            if card is not None and enabled and starts_a_word(card.title, self._typed):
+                self.setCurrentRow(row)
+                return
 
 
 class LibraryView(QWidget):
@@ -194,6 +248,7 @@ class LibraryView(QWidget):
         self.list = LibraryList()
         self.list.setAccessibleName("Routines")
         self.list.setAccessibleDescription("Press Enter or double-click to start a routine")
+        self.setFocusProxy(self.list)  # the page shown, or handed focus back: keys go to the list
         self.list.setItemDelegate(CardDelegate(self.list))
         self.list.setVerticalScrollMode(QListWidget.ScrollMode.ScrollPerPixel)
         self.list.setFont(scaled_font(self.list, 1.1))
@@ -247,6 +302,7 @@ class LibraryView(QWidget):
         current = self.current_card()
         wanted = select or (current.key if current else None)
         self.list.clear()
+        cards = sorted(cards, key=lambda c: (c.title.casefold(), c.key))
         builtin = [c for c in cards if not c.own]
         own = [c for c in cards if c.own]
         # Someone's own routines are what they play most: first, once there are any; until

@@ -51,6 +51,13 @@ def exec_dialog(dialog: QDialog) -> bool:
     return run_modal(dialog)
 
 
+def _return_focus(page: QWidget, widget: QWidget | None) -> None:
+    """help_overlay.return_focus, without loading the overlay before it is needed."""
+    from routineplayer.gui.help_overlay import return_focus
+
+    return_focus(page, widget)
+
+
 class MainWindow(QMainWindow):
     def __init__(
         self,
@@ -63,7 +70,7 @@ class MainWindow(QMainWindow):
     ) -> None:
         super().__init__()
         self.source = source or RoutineSource()
-        self.ask = ask  # tests replace this seam: no modal loops in tests
+        self._ask = ask  # tests replace this seam: no modal loops in tests
         self._make_driver = make_driver
         self._keep_awake = keep_awake
         self._speech = speech
@@ -95,6 +102,18 @@ class MainWindow(QMainWindow):
         if not restore_geometry(self):
             self.resize(1024, 720)
         self.reload_library()
+
+    def ask(self, dialog: QDialog) -> bool:
+        """Show a dialog (through the ``ask`` seam); then, if the page did not change meanwhile,
+        hand the keys back to the widget that had them, and the window back its activation."""
+        page, was_active = self.stack.currentWidget(), self.isActiveWindow()
+        try:
+            return self._ask(dialog)
+        finally:
+            if page is not None and self.stack.currentWidget() is page:
+                if was_active:
+                    self.activateWindow()
+                _return_focus(page, self.focusWidget())
 
     def _connect_actions(self) -> None:
         a = self.menu_actions
@@ -152,18 +171,18 @@ class MainWindow(QMainWindow):
     def reload_library(self, select: str | None = None) -> None:
         """List the routines again (a file changed), keeping or moving to ``select``."""
         self.library_view.set_cards(self.source.cards(), select)
-        self.library_view.list.setFocus()
+        if self.stack.currentWidget() is self.library_view:  # else the page shown keeps the keys
+            self.library_view.setFocus()
         self._update_actions()
 
     def show_library(self) -> None:
         self.show_page(self.library_view)
-        self.library_view.list.setFocus()
 
     def show_page(self, page: QWidget) -> None:
         if self.stack.indexOf(page) < 0:
             self.stack.addWidget(page)
         self.stack.setCurrentWidget(page)
-        page.setFocus()
+        page.setFocus()  # the library's goes to its list (its focus proxy)
 
     def start_card(self, card: RoutineCard) -> bool:
         """Show what to get ready, then play; False if it was cancelled or cannot play."""
@@ -323,8 +342,15 @@ class MainWindow(QMainWindow):
     def help(self) -> HelpOverlay:
         if self._help is None:
             from routineplayer.gui.help_overlay import HelpOverlay
+            from routineplayer.gui.library_view import LIBRARY_KEYS
+            from routineplayer.runtime.keymap import KEYMAP, Command
 
-            self._help = HelpOverlay(self.stack)
+            bindings = {binding.command: binding for binding in KEYMAP}
+            full, keys = bindings[Command.FULL_SCREEN], bindings[Command.HELP]
+            # In the library F is a letter to search for: only F11 is full screen there.
+            own = [("F11", full.action), (keys.label, keys.action)]
+            rows = [*LIBRARY_KEYS, *self.menu_actions.key_rows(), *own]
+            self._help = HelpOverlay(self.stack, self.library_view, rows)
         return self._help
 
     def toggle_help(self) -> None:

@@ -24,7 +24,6 @@ from routineplayer.core.rating_prompts import PainAnswer, When
 from routineplayer.core.session import State
 from routineplayer.core.timeline import Timeline
 from routineplayer.gui.audio_only_view import AudioOnlyView
-from routineplayer.gui.countdown import length_text
 from routineplayer.gui.dialogs import Ask, PrestartDialog, SummaryDialog, confirm_stop_dialog
 from routineplayer.gui.journal.pain_prompt import PainDialog
 from routineplayer.gui.journal.safety_dialog import confirm_start
@@ -141,7 +140,7 @@ class Playback(QObject):
         False if they did not (at any question before play)."""
         if self.flow is not None:
             return False
-        prestart = PrestartDialog(timeline.routine, length_text(timeline.total), self.widget)
+        prestart = PrestartDialog(timeline.routine, timeline.length, self.widget)
         if self.voice is not None:
             self.voice.progress.connect(prestart.show_voice_progress)
             self.voice.prepare(timeline)

@@ -19,7 +19,6 @@ from routineplayer import __version__, core
 from routineplayer.core import safe_json
 from routineplayer.core.library import Library, LibraryEntry
 from routineplayer.core.paths import user_cache_dir
-from routineplayer.gui.countdown import length_text
 from routineplayer.gui.library_view import RoutineCard
 
 if TYPE_CHECKING:
@@ -64,7 +63,7 @@ class RoutineSource:
         return RoutineCard(
             entry.name,
             routine.title,
-            length_text(timeline.total),
+            timeline.length,
             routine.summary,
             routine.equipment,
             own=own,

@@ -40,7 +40,9 @@ class WindowActions:
         self.voice_settings = self._make(
             "&Voice and volume…", "Choose the voice, its speed and the volume", "Ctrl+,"
         )
-        self.keys = self._make("&Keys", "Every key the player understands", "F1", shortcut=False)
+        self.keys = self._make(
+            "&Keys", "Every key, in the library and while a routine plays", "F1", shortcut=False
+        )
         self.quit = self._make("&Quit", "Close routineplayer", keys.Quit)
         # On the selected routine: enabled while a playable one is selected.
         self.for_selection = (self.duplicate, self.edit, self.export)
@@ -66,6 +68,19 @@ class WindowActions:
         action.setToolTip(f"{tip} ({shown})" if shown else tip)
         action.setStatusTip(tip)
         return action
+
+    def key_rows(self) -> list[tuple[str, str]]:
+        """(shortcut, name) of each action that has one, in menu order: for the help overlay."""
+        shown = (
+            self.new, self.duplicate, self.edit, self.import_, self.export, self.history,
+            self.assessment, self.safety, self.voice_settings, self.quit,
+        )  # fmt: skip
+        native = QKeySequence.SequenceFormat.NativeText
+        return [
+            (action.shortcut().toString(native), action.text().replace("&", ""))
+            for action in shown
+            if not action.shortcut().isEmpty()
+        ]
 
     def connect(self, slots: dict[QAction, Callable[[], object]]) -> None:
         for action, slot in slots.items():

@@ -9,12 +9,14 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from PySide6.QtCharts import QLineSeries
-from PySide6.QtCore import Qt
+from PySide6.QtCharts import QChartView, QDateTimeAxis, QLineSeries
+from PySide6.QtCore import QDateTime, QRectF, Qt
+from PySide6.QtGui import QFontMetricsF
+from PySide6.QtPdf import QPdfDocument
 from PySide6.QtWidgets import QLabel, QWidget
 from pytestqt.qtbot import QtBot
 
-from routineplayer.core.journal import CSV_COLUMNS, Journal, Outcome
+from routineplayer.core.journal import CSV_COLUMNS, DisconnectRate, Journal, Outcome, PainPoint
 from routineplayer.core.pain import PainLocation
 from routineplayer.gui.journal import history_charts, summary_writer
 from routineplayer.gui.journal.history_view import EMPTY_TEXT, HistoryDialog, HistoryView
@@ -23,6 +25,7 @@ from routineplayer.gui.journal.summary_writer import pdf_pages, write_pdf
 
 T0 = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)
 TITLE = 'Rehab, "gentle"'  # a comma and quotes: the CSV must quote it
+MIN_COLUMN_GAP = 12.0  # pt on paper between neighbouring columns' text: more than a wide space
 
 
 class Clock:
@@ -244,3 +247,77 @@ def test_damaged_entries_are_left_out_with_a_note(
     assert view.status.text().endswith("2 damaged entries in your journal were left out.")
     assert view.write_summary(tmp_path / "summary.html") is not None
     assert oldest == journal.sessions()[0].id
+
+
+def test_the_pdf_keeps_its_table_columns_apart(
+    qtbot: QtBot, journal: Journal, tmp_path: Path
+) -> None:
+    """Read back from the PDF: a clear gap between neighbouring columns, header and rows."""
+    target = tmp_path / "summary.pdf"
+    write_pdf(PhysioSummary.from_journal(journal), target)
+    pdf = QPdfDocument()
+    assert pdf.load(str(target)) == QPdfDocument.Error.None_
+    text = pdf.getAllText(0).text()
+
+    def box(words: str, after: str = "") -> QRectF:
+        start = text.index(words, text.index(after) if after else 0)
+        return pdf.getSelectionAtIndex(0, start, len(words)).boundingRectangle()
+
+    row = f"{T0.astimezone():%d %b %H:%M}"
+    for left, right, after in [
+        ("When", "Routine", "The last"),
+        ("Pain before", "After", "The last"),
+        ("After", "Note", "The last"),
+        (row, TITLE, "The last"),
+        ("Exercise", "Checks", ""),
+    ]:
+        gap = box(right, after).left() - box(left, after).right()
+        assert gap >= MIN_COLUMN_GAP, f"{left!r} and {right!r} are {gap} pt apart"
+
+
+def axis_labels(axis: QDateTimeAxis) -> list[str]:
+    """What the axis writes under its ticks, spread evenly from its minimum to its maximum."""
+    low = axis.min().toMSecsSinceEpoch()
+    high = axis.max().toMSecsSinceEpoch()
+    count = axis.tickCount()
+    return [
+        QDateTime.fromMSecsSinceEpoch(low + (high - low) * i // (count - 1)).toString(axis.format())
+        for i in range(count)
+    ]
+
+
+@pytest.mark.parametrize("days", [[0], [0, 0, 0], [0, 0, 1, 1, 1], [0, 1, 2], list(range(60))])
+def test_chart_dates_are_not_repeated(qtbot: QtBot, days: list[int]) -> None:
+    moments = [T0 + timedelta(days=d, hours=n) for n, d in enumerate(days)]
+    points = [PainPoint(n, m.date(), m, 5, 3) for n, m in enumerate(moments)]
+    rates = [DisconnectRate("Bird Dog", m.date(), 2, 1) for m in sorted(set(moments))]
+    charts = history_charts.load_qtcharts()
+    assert charts is not None
+    for chart in (
+        history_charts.pain_chart(charts, points)[0],
+        history_charts.disconnect_chart(charts, rates)[0],
+    ):
+        (axis,) = chart.axes(Qt.Orientation.Horizontal)
+        assert isinstance(axis, QDateTimeAxis)
+        labels = axis_labels(axis)
+        assert len(labels) == len(set(labels)) >= 2, labels
+        first, last = min(moments), max(moments)
+        assert axis.min().toMSecsSinceEpoch() < first.timestamp() * 1000
+        assert axis.max().toMSecsSinceEpoch() > last.timestamp() * 1000
+
+
+@pytest.mark.parametrize(("width", "height"), [(800, 600), (1920, 1080)])
+def test_chart_titles_fit_uncut(qtbot: QtBot, journal: Journal, width: int, height: int) -> None:
+    view = view_of(qtbot, journal)
+    view.resize(width, height)
+    qtbot.wait(50)
+    charts = view.chart_row.findChildren(QChartView)
+    assert len(charts) == 2
+    for chart_view in charts:
+        chart = chart_view.chart()
+        plot = chart.plotArea()
+        for axis in chart.axes(Qt.Orientation.Vertical):
+            room = QFontMetricsF(axis.titleFont()).horizontalAdvance(axis.titleText())
+            assert room <= plot.height(), f"{axis.titleText()!r} is cut to {plot.height()} px"
+        title = QFontMetricsF(chart.titleFont()).horizontalAdvance(chart.title())
+        assert title <= chart.size().width() - 24, f"{chart.title()!r} is cut"

@@ -10,6 +10,39 @@ from routineplayer.gui.theme import set_font_scale, set_muted
 KEYS_HINT = "Yes: Y, ← or Page Up      No: N, → or Page Down"
 
 
+class AnswerButton(QPushButton):
+    """A large answer: its word, and under it what it means, wrapped to the button's width
+    (a plain button's one-line text would make it as wide as its longest meaning)."""
+
+    def __init__(self, answer: str, meaning: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.answer = QLabel()
+        self.meaning = QLabel()
+        set_font_scale(self.answer, 2.4, bold=True)
+        set_font_scale(self.meaning, 1.5)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 12, 16, 12)
+        layout.addStretch(1)
+        for label in (self.answer, self.meaning):
+            label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            label.setWordWrap(True)
+            # Clicks go to the button underneath.
+            label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+            layout.addWidget(label)
+        layout.addStretch(1)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Expanding)
+        self.setMinimumHeight(160)
+        # Focus stays on the window, so Space and the clicker keys keep their meaning.
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.set_answer(answer, meaning)
+
+    def set_answer(self, answer: str, meaning: str) -> None:
+        self.answer.setText(answer)
+        self.meaning.setText(meaning)
+        self.setAccessibleName(answer)
+        self.setAccessibleDescription(meaning)
+
+
 class CheckPrompt(QWidget):
     answered = Signal(bool)
 
@@ -21,8 +54,8 @@ class CheckPrompt(QWidget):
         self.question.setAccessibleName("Check question")
         set_font_scale(self.question, 3.0, bold=True)
 
-        self.yes_button = self._button("Yes", "Rest and reset, then do the set again")
-        self.no_button = self._button("No", "Carry on")
+        self.yes_button = AnswerButton("Yes", "Rest and reset, then do the set again")
+        self.no_button = AnswerButton("No", "Carry on")
         self.yes_button.clicked.connect(lambda: self.answered.emit(True))
         self.no_button.clicked.connect(lambda: self.answered.emit(False))
 
@@ -34,8 +67,9 @@ class CheckPrompt(QWidget):
 
         buttons = QHBoxLayout()
         buttons.setSpacing(32)
-        buttons.addWidget(self.yes_button)
-        buttons.addWidget(self.no_button)
+        # Equal stretch and no width from the words: the two targets are always the same size.
+        buttons.addWidget(self.yes_button, 1)
+        buttons.addWidget(self.no_button, 1)
         layout = QVBoxLayout(self)
         layout.addStretch(1)
         layout.addWidget(self.question)
@@ -44,17 +78,6 @@ class CheckPrompt(QWidget):
         layout.addSpacing(12)
         layout.addWidget(self.hint)
         layout.addStretch(1)
-
-    def _button(self, text: str, meaning: str) -> QPushButton:
-        button = QPushButton(f"{text}\n{meaning}")
-        button.setAccessibleName(text)
-        button.setAccessibleDescription(meaning)
-        button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-        button.setMinimumHeight(120)
-        # Focus stays on the window, so Space and the clicker keys keep their meaning.
-        button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        set_font_scale(button, 2.0, bold=True)
-        return button
 
     def ask(self, question: str) -> None:
         self._show(question, answering=True)
@@ -68,6 +91,7 @@ class CheckPrompt(QWidget):
         self.setAccessibleDescription(text)
         self.yes_button.setVisible(answering)
         self.hint.setText(KEYS_HINT if answering else "Enter, N or → moves on to the next exercise")
-        label = "No\nCarry on" if answering else "Move on\nto the next exercise"
-        self.no_button.setText(label)
-        self.no_button.setAccessibleName(label.split("\n")[0])
+        if answering:
+            self.no_button.set_answer("No", "Carry on")
+        else:
+            self.no_button.set_answer("Move on", "to the next exercise")

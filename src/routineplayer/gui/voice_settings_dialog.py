@@ -7,6 +7,7 @@ rendering: the dialog opens at once and fills the list when the answer comes.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont, QStandardItemModel
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -22,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from routineplayer.core.timeline import CueKind
 from routineplayer.runtime.voice import Voice, VoiceList
+from routineplayer.runtime.voice_list import OTHER_LANGUAGES, group_voices
 from routineplayer.speech.cache import VoiceSettings
 from routineplayer.speech.voice_settings_store import RATE_RANGE
 
@@ -86,12 +88,34 @@ class VoiceSettingsDialog(QDialog):
         self._original = current
 
     def _fill_voices(self, voices: VoiceList, select: str | None) -> None:
-        """The list: "Default voice", then ``voices``; ``select`` chosen if it is there."""
-        self.voice_box.clear()
-        self.voice_box.addItem("Default voice", None)
-        for voice_id, name in voices:
-            self.voice_box.addItem(name, voice_id)
-        self.voice_box.setCurrentIndex(max(self.voice_box.findData(select), 0))
+        """The list: "Default voice", the voices for the routines' language, then the others
+        under a heading; ``select`` chosen if it is there."""
+        box = self.voice_box
+        box.clear()
+        box.addItem("Default voice", None)
+        first, others = group_voices(voices)
+        for voice_id, name in first:
+            box.addItem(name, voice_id)
+        if others:
+            if first:
+                box.insertSeparator(box.count())
+            box.addItem(OTHER_LANGUAGES, None)
+            heading = box.model()
+            assert isinstance(heading, QStandardItemModel)  # QComboBox's own model
+            item = heading.item(box.count() - 1)
+            assert item is not None
+            item.setFlags(Qt.ItemFlag.NoItemFlags)  # a heading: shown, never chosen
+            font = QFont(box.font())
+            font.setBold(True)
+            item.setFont(font)
+        for voice_id, name in others:
+            box.addItem(name, voice_id)
+        box.setCurrentIndex(max(box.findData(select), 0))
+
+    def voice_ids(self) -> list[str]:
+        """The voices on offer, in the list's order (headings and "Default voice" left out)."""
+        box = self.voice_box
+        return [data for i in range(box.count()) if (data := box.itemData(i))]
 
     def _on_voices_ready(self, voices: VoiceList) -> None:
         self.voice.voices_ready.disconnect(self._on_voices_ready)

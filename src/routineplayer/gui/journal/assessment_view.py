@@ -14,10 +14,11 @@ from html import escape
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeyEvent, QShowEvent
+from PySide6.QtGui import QKeyEvent, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
+    QLayout,
     QPushButton,
     QStackedWidget,
     QVBoxLayout,
@@ -46,7 +47,7 @@ from routineplayer.core.routine_files import user_path_for
 from routineplayer.core.saver import save_routine
 from routineplayer.gui.journal.keys import key_text
 from routineplayer.gui.journal.rating_row import RatingRow
-from routineplayer.gui.theme import set_font_scale, set_muted
+from routineplayer.gui.theme import scaled_font, set_muted
 from routineplayer.runtime.session_driver import CueSink
 from routineplayer.runtime.speak import QUESTION_CHIME, say
 
@@ -54,14 +55,8 @@ BEGIN_TEXT = "Press Enter to begin."
 RATE_HINT = "Rate the pain it caused: 0–9, T for 10 · S: did not try it · Backspace: back"
 RESULTS_TEXT = "That was the last movement. Press Enter to build your rehab routine."
 NOT_TRIED = "not tried"
-
-
-def _wrapped(text: str = "", scale: float = 1.2, *, bold: bool = False) -> QLabel:
-    label = QLabel(text)
-    label.setWordWrap(True)
-    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    set_font_scale(label, scale, bold=bold)
-    return label
+COLUMN_WIDTH = 1000  # px at most: longer lines are hard to read from a mat
+MAX_ZOOM = 1.6  # text grows with the window up to this, from 1 at 800 × 600
 
 
 class AssessmentView(QWidget):
@@ -85,6 +80,8 @@ class AssessmentView(QWidget):
         self.plan: RehabPlan | None = None
         self.saved_path: Path | None = None
         self._spoken = False
+        self._zoom = 1.0
+        self._scaled: list[tuple[QWidget, float, bool]] = []  # re-scaled when the zoom changes
 
         self.pages = QStackedWidget()
         self.pages.addWidget(self._intro_page())
@@ -95,101 +92,118 @@ class AssessmentView(QWidget):
         layout.addWidget(self.pages)
         self._show()
 
+    def _wrapped(self, text: str = "", scale: float = 1.2, *, bold: bool = False) -> QLabel:
+        label = QLabel(text)
+        label.setWordWrap(True)
+        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self._scale(label, scale, bold=bold)
+        return label
+
+    def _scale(self, widget: QWidget, scale: float, *, bold: bool = False) -> None:
+        self._scaled.append((widget, scale, bold))
+        widget.setFont(scaled_font(self, scale * self._zoom, bold=bold))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        # Larger text in a larger window, so the page is filled rather than 40% empty.
+        size = event.size()
+        zoom = max(1.0, min(MAX_ZOOM, size.width() / 800, size.height() / 600))
+        if abs(zoom - self._zoom) > 0.05:
+            self._zoom = zoom
+            for widget, scale, bold in self._scaled:
+                widget.setFont(scaled_font(self, scale * zoom, bold=bold))
+
     # -- pages ----------------------------------------------------------------------------------
 
     def _intro_page(self) -> QWidget:
-        page = QWidget()
-        layout = QVBoxLayout(page)
-        layout.setSpacing(16)
-        layout.addStretch(1)
-        layout.addWidget(_wrapped("Movement assessment", 2.4, bold=True))
-        layout.addWidget(_wrapped(INTRO, 1.4))
-        layout.addWidget(
-            _wrapped(
-                f"You will try {len(MOVEMENTS)} movements, {ASSESSMENT_REPS} slow reps each, "
-                "and rate each with one key. The ones that cause pain of "
-                f"{PAIN_LIMIT} or less can make your rehab routine.",
-                1.4,
-            )
-        )
-        layout.addStretch(1)
         begin = QPushButton("Begin (Enter)")
         begin.setAccessibleName("Begin")
         begin.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        begin.setMinimumSize(220, 56)
-        set_font_scale(begin, 1.4, bold=True)
+        begin.setMinimumSize(280, 72)
+        self._scale(begin, 1.5, bold=True)
         begin.clicked.connect(self.begin)
-        layout.addWidget(begin, 0, Qt.AlignmentFlag.AlignRight)
-        layout.addStretch(1)
-        return page
+        return _column(
+            self._wrapped("Movement assessment", 2.4, bold=True),
+            self._wrapped(INTRO, 1.6),
+            self._wrapped(
+                f"You will try {len(MOVEMENTS)} movements, {ASSESSMENT_REPS} slow reps each, "
+                "and rate each with one key. The ones that cause pain of "
+                f"{PAIN_LIMIT} or less can make your rehab routine.",
+                1.6,
+            ),
+            _SPACER,
+            _row(begin, stretch_first=True),
+        )
 
     def _movement_page(self) -> QWidget:
-        page = QWidget()
-        self.counter = _wrapped("", 1.1)
+        self.counter = self._wrapped("", 1.1)
         set_muted(self.counter)
-        self.name = _wrapped("", 2.4, bold=True)
+        self.name = self._wrapped("", 2.4, bold=True)
         self.name.setAccessibleName("Movement")
-        self.instruction = _wrapped("", 1.6)
+        self.instruction = self._wrapped("", 1.6)
         self.instruction.setAccessibleName("How to do it")
-        self.details = _wrapped("", 1.25)
+        self.details = self._wrapped("", 1.25)
         set_muted(self.details)
         self.rating = RatingRow()
         self.rating.rated.connect(self.rate)
-        hint = _wrapped(RATE_HINT, 1.1)
+        hint = self._wrapped(RATE_HINT, 1.1)
         set_muted(hint)
         not_tried = QPushButton("Did not try it (S)")
         not_tried.setAccessibleName("Did not try it")
         not_tried.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self._scale(not_tried, 1.1)
         not_tried.clicked.connect(self.skip_movement)
-        bottom = QHBoxLayout()
-        bottom.addWidget(hint, 1)
-        bottom.addWidget(not_tried)
-        layout = QVBoxLayout(page)
-        layout.setSpacing(12)
-        for widget in (self.counter, self.name, self.instruction, self.details):
-            layout.addWidget(widget)
-        layout.addStretch(1)
-        layout.addWidget(
-            _wrapped(
-                f"How much pain did it cause? ({PAIN_LIMIT} or less counts as pain-free)",
-                1.2,
-                bold=True,
-            )
+        question = self._wrapped(
+            f"How much pain did it cause? ({PAIN_LIMIT} or less counts as pain-free)",
+            1.3,
+            bold=True,
         )
-        layout.addWidget(self.rating)
-        layout.addLayout(bottom)
-        return page
+        return _column(
+            self.counter,
+            self.name,
+            self.instruction,
+            self.details,
+            _SPACER,
+            question,
+            self.rating,
+            _row(hint, not_tried),
+        )
 
     def _results_page(self) -> QWidget:
-        page = QWidget()
-        self.results_heading = _wrapped("Your ratings", 2.0, bold=True)
-        self.results = _wrapped("", 1.25)
+        self.results_heading = self._wrapped("Your ratings", 2.0, bold=True)
+        self.results = self._wrapped("", 1.25)
         self.results.setAccessibleName("Ratings")
         self.results.setTextFormat(Qt.TextFormat.RichText)
-        self.outcome = _wrapped("", 1.3)
+        self.outcome = self._wrapped("", 1.3)
         self.outcome.setAccessibleName("Result")
         self.outcome.setTextFormat(Qt.TextFormat.RichText)
         self.build_button = QPushButton("Build my rehab routine (Enter)")
         self.build_button.setAccessibleName("Build my rehab routine")
         self.build_button.setMinimumHeight(48)
-        set_font_scale(self.build_button, 1.3, bold=True)
+        self._scale(self.build_button, 1.3, bold=True)
         self.build_button.clicked.connect(self.build)
         again = QPushButton("Start again")
         again.clicked.connect(self.restart)
         close = QPushButton("Close")
         close.clicked.connect(self.close_requested.emit)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
         for button in (again, close, self.build_button):
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-            buttons.addWidget(button)
-        layout = QVBoxLayout(page)
-        layout.addWidget(self.results_heading)
-        layout.addWidget(self.results)
-        layout.addWidget(self.outcome)
-        layout.addStretch(1)
-        layout.addLayout(buttons)
-        return page
+        for button in (again, close):
+            button.setMinimumHeight(48)
+            self._scale(button, 1.2)
+        # The ratings beside what they make: side by side, both fit an 800 × 600 window.
+        ratings = QVBoxLayout()
+        ratings.addWidget(self.results_heading)
+        ratings.addWidget(self.results)
+        ratings.addStretch(1)
+        outcome = QVBoxLayout()
+        outcome.addWidget(self.outcome)
+        outcome.addStretch(1)
+        both = QHBoxLayout()
+        both.setSpacing(32)
+        both.addLayout(ratings)
+        both.addLayout(outcome, 1)
+        return _column(both, _row(again, close, self.build_button, stretch_first=True))
 
     # -- actions --------------------------------------------------------------------------------
 
@@ -326,6 +340,46 @@ class AssessmentView(QWidget):
         else:
             return False
         return True
+
+
+_SPACER = 16  # px of extra room between parts of a column
+
+
+def _row(*widgets: QWidget, stretch_first: bool = False) -> QHBoxLayout:
+    """Widgets side by side: the first takes the spare width, or a stretch before them does."""
+    row = QHBoxLayout()
+    if stretch_first:
+        row.addStretch(1)
+    for n, widget in enumerate(widgets):
+        row.addWidget(widget, 1 if n == 0 and not stretch_first else 0)
+    return row
+
+
+def _column(*parts: QWidget | QLayout | int) -> QWidget:
+    """A page: ``parts`` one under the other in a column of readable width, centred both
+    ways, so the spare room is around the content rather than one empty band inside it.
+    An int is extra spacing."""
+    column = QVBoxLayout()
+    column.setSpacing(16)
+    column.addStretch(1)
+    for part in parts:
+        if isinstance(part, int):
+            column.addSpacing(part)
+        elif isinstance(part, QLayout):
+            column.addLayout(part)
+        else:
+            column.addWidget(part)
+    column.addStretch(1)
+    holder = QWidget()
+    holder.setLayout(column)
+    holder.setMaximumWidth(COLUMN_WIDTH)
+    page = QWidget()
+    outer = QHBoxLayout(page)
+    outer.setContentsMargins(0, 0, 0, 0)
+    outer.addStretch(1)
+    outer.addWidget(holder, 100)
+    outer.addStretch(1)
+    return page
 
 
 def _dose(p: Prescription) -> str:

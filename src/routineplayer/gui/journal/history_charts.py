@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 from collections import Counter
+from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
 from types import ModuleType
 from typing import TYPE_CHECKING
@@ -37,6 +38,7 @@ CHARTS_MISSING = (
 )
 MAX_EXERCISES = 8  # more lines than this is a tangle; the most-checked exercises are shown
 DATE_FORMAT = "d MMM"
+MAX_DATE_TICKS = 5  # more, and "12 Mar" is cut to "12 ..." in a half-width chart at 800 px
 
 
 def load_qtcharts() -> ModuleType | None:
@@ -55,16 +57,22 @@ def _noon_ms(day: date) -> float:
     return _ms(datetime.combine(day, time(12)).astimezone())
 
 
-def _time_axis(charts: ModuleType, xs: list[float]) -> QDateTimeAxis:
+def _time_axis(charts: ModuleType, days: Iterable[date]) -> QDateTimeAxis:
+    """A date axis with a day before the first and after the last, its ticks at local noon
+    a whole number of days apart: every tick names a different day (evenly spread ticks
+    over a short span used to say "3 Mar" three times)."""
     axis: QDateTimeAxis = charts.QDateTimeAxis()
     axis.setFormat(DATE_FORMAT)
-    low, high = (min(xs), max(xs)) if xs else (0.0, 0.0)
-    pad = max((high - low) * 0.05, timedelta(hours=12).total_seconds() * 1000)
+    shown = sorted(set(days)) or [date.today()]
+    first = shown[0] - timedelta(days=1)
+    span = (shown[-1] - first).days + 1
+    step = -(-span // (MAX_DATE_TICKS - 1))  # days between ticks, rounded up
+    ticks = -(-span // step) + 1
     axis.setRange(
-        QDateTime.fromMSecsSinceEpoch(int(low - pad)),
-        QDateTime.fromMSecsSinceEpoch(int(high + pad)),
+        QDateTime.fromMSecsSinceEpoch(int(_noon_ms(first))),
+        QDateTime.fromMSecsSinceEpoch(int(_noon_ms(first + timedelta(days=step * (ticks - 1))))),
     )
-    axis.setTickCount(max(2, min(6, len(set(xs)) + 1)))
+    axis.setTickCount(ticks)
     return axis
 
 
@@ -115,7 +123,7 @@ def pain_chart(
             before.append(x, point.before)
         if point.after is not None:
             after.append(x, point.after)
-    x_axis = _time_axis(charts, [_ms(p.started_at) for p in points])
+    x_axis = _time_axis(charts, (p.started_at.astimezone().date() for p in points))
     y_axis = _value_axis(charts, PAIN_MIN, PAIN_MAX, "Pain (0–10)", "%d")
     y_axis.setTickCount(PAIN_MAX // 2 + 1)
     chart.addAxis(x_axis, Qt.AlignmentFlag.AlignBottom)
@@ -131,13 +139,13 @@ def disconnect_chart(
     charts: ModuleType, rates: list[DisconnectRate], *, for_print: bool = False
 ) -> tuple[QChart, dict[str, QLineSeries]]:
     """Per exercise, the share of belly checks answered "yes" on each day (in %)."""
-    title = "Lower belly disconnected (share of checks answered yes)"
+    title = "Lower belly disconnected, by exercise"
     chart = _chart(charts, title, for_print=for_print)
     checks = Counter[str]()
     for rate in rates:
         checks[rate.exercise] += rate.checks_answered
     shown = {name for name, _ in checks.most_common(MAX_EXERCISES)}
-    x_axis = _time_axis(charts, [_noon_ms(r.day) for r in rates])
+    x_axis = _time_axis(charts, (r.day for r in rates))
     y_axis = _value_axis(charts, 0, 100, "Answered yes (%)", "%d%%")
     chart.addAxis(x_axis, Qt.AlignmentFlag.AlignBottom)
     chart.addAxis(y_axis, Qt.AlignmentFlag.AlignLeft)

@@ -129,6 +129,9 @@ class HistoryView(QWidget):
         splitter.addWidget(self.chart_row)
         splitter.setStretchFactor(0, 2)
         splitter.setStretchFactor(1, 3)
+        # The same 2 : 3 from the start (sizes are weights): the list's wish for every row
+        # left the charts too short for their axis titles, which QtCharts then cuts.
+        splitter.setSizes([200, 300])
         splitter.setChildrenCollapsible(False)
 
         layout = QVBoxLayout(self)

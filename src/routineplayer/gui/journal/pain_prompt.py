@@ -7,7 +7,7 @@ same as in audio-only and terminal play. Closing the dialog any way counts as sk
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
@@ -39,6 +39,7 @@ _KEY_OF = {location: key.upper() for key, location in LOCATION_KEYS.items()}
 HEADINGS = {When.BEFORE: "Pain before you start", When.AFTER: "Pain after the routine"}
 LOCATION_HINT = "Where: L lower back · B buttock or leg · U upper back · O somewhere else"
 NOTE_HINT = "Enter saves · Esc saves without a note"
+NOTE_GAP = 16  # px above the note's label, on top of the layout's spacing
 _CHOSEN = (
     "QPushButton:checked { background: palette(highlight); color: palette(highlighted-text); }"
 )
@@ -94,7 +95,17 @@ class PainPrompt(QWidget):
         self.note.setMaxLength(500)
         set_font_scale(self.note, 1.3)
         self.note.returnPressed.connect(lambda: self._finish_note(self.note.text()))
-        self.note.hide()
+        note_label = QLabel("&Note")
+        note_label.setBuddy(self.note)
+        set_font_scale(note_label, 1.15, bold=True)
+        # The note with its label, set apart from the scale above it.
+        self.note_box = QWidget()
+        note_layout = QVBoxLayout(self.note_box)
+        note_layout.setContentsMargins(0, NOTE_GAP, 0, 0)
+        note_layout.setSpacing(6)
+        note_layout.addWidget(note_label)
+        note_layout.addWidget(self.note)
+        self.note_box.hide()
 
         self.hint = QLabel()
         self.hint.setAccessibleName("Keys")
@@ -116,7 +127,7 @@ class PainPrompt(QWidget):
         layout.addWidget(self.question)
         layout.addWidget(self.locations)
         layout.addWidget(self.rating)
-        layout.addWidget(self.note)
+        layout.addWidget(self.note_box)
         layout.addStretch(1)
         layout.addLayout(bottom)
         self._refresh()
@@ -172,7 +183,7 @@ class PainPrompt(QWidget):
         self.rating.setEnabled(phase is Phase.LEVEL)
         for location, button in self.location_buttons.items():
             button.setChecked(location == interview.location)
-        self.note.setVisible(phase is Phase.NOTE)
+        self.note_box.setVisible(phase is Phase.NOTE)
         if phase is Phase.NOTE:
             self.note.setFocus()
         hints = {
@@ -223,6 +234,15 @@ class PainDialog(QDialog):
     def _on_answered(self, _answer: PainAnswer) -> None:
         if not self._closing:
             self.accept()
+
+    def event(self, event: QEvent) -> bool:
+        # A window's minimum height leaves out wrapped text (Qt counts one line): when the
+        # question or the note changes, grow to fit rather than squeeze the scale.
+        if event.type() == QEvent.Type.LayoutRequest:
+            needed = self.heightForWidth(self.width())
+            if needed > self.height():
+                self.resize(self.width(), needed)
+        return super().event(event)
 
     def reject(self) -> None:
         self._closing = True  # skip() answers; that answer must not re-enter accept()

@@ -35,11 +35,14 @@ h2 { font-size: 11.5pt; margin: 10pt 0 3pt 0; }
 p { margin: 2pt 0; }
 table { border-collapse: collapse; }
 th { text-align: left; background: #e8e8e8; }
-th, td { padding: 2pt 6pt; border-bottom: 1px solid #ccc; }
+th, td { padding: 0 14px 0 0; border-bottom: 1px solid #ccc; white-space: nowrap; }
+td.text { white-space: normal; }
 .muted { color: #555; font-size: 8pt; }
 """
-# QTextDocument (the PDF) honours these attributes where it ignores the CSS equivalents.
-_TABLE = '<table width="100%" cellspacing="0" cellpadding="3" border="0">'
+# Cells are padded in px: printing to PDF, QTextDocument shrinks a padding in pt to almost
+# nothing, and the columns' words ran together. Only the columns of free text wrap. It
+# honours the table's attributes where it ignores the CSS equivalents.
+_TABLE = '<table width="100%" cellspacing="0" cellpadding="0" border="0">'
 
 
 @dataclass(frozen=True)
@@ -137,7 +140,8 @@ class PhysioSummary:
         if not self.exercises:
             return "<p>No belly checks answered yet.</p>"
         rows = "".join(
-            f"<tr><td>{escape(e.exercise)}</td><td>{e.checks}</td><td>{e.yes}</td>"
+            f'<tr><td class="text">{escape(e.exercise)}</td>'
+            f"<td>{e.checks}</td><td>{e.yes}</td>"
             f"<td>{_share(e.yes, e.checks)}</td>"
             f"<td>{_share(e.recent_yes, e.recent_checks)}</td></tr>"
             for e in self.exercises
@@ -150,9 +154,11 @@ class PhysioSummary:
     def _session_table(self, sessions: Sequence[SessionRecord]) -> str:
         rows = "".join(
             f"<tr><td>{s.started_at.astimezone():%d %b %H:%M}</td>"
-            f"<td>{escape(s.routine_title)}</td><td>{escape(ended_text(s))}</td>"
+            f'<td class="text">{escape(s.routine_title)}</td>'
+            f'<td class="text">{escape(ended_text(s))}</td>'
             f"<td>{pain_text(s.pain_before, s.pain_before_location)}</td>"
-            f"<td>{pain_text(s.pain_after)}</td><td>{escape(s.pain_after_note or '')}</td></tr>"
+            f"<td>{pain_text(s.pain_after)}</td>"
+            f'<td class="text">{escape(s.pain_after_note or "")}</td></tr>'
             for s in sessions
         )
         return (

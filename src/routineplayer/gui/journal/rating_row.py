@@ -4,12 +4,20 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QSizePolicy, QWidget
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
 
 from routineplayer.core.pain import PAIN_MAX, PAIN_MIN
 from routineplayer.core.rating_prompts import TEN_KEY
 from routineplayer.gui.theme import set_font_scale, set_muted
 
+BUTTON_HEIGHT = 64  # px at least: a comfortable touch target
 # Calm green through amber to red: the colour says "more pain" before the number is read.
 _LOW, _MID, _HIGH = QColor(120, 190, 120), QColor(235, 190, 90), QColor(220, 100, 90)
 
@@ -33,17 +41,16 @@ class RatingRow(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        layout = QGridLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setHorizontalSpacing(6)
+        # The buttons in one row and the words under them in another: each row is as tall as
+        # its contents, so the words can never be drawn over the buttons.
+        buttons = QHBoxLayout()
+        buttons.setSpacing(6)
         self.buttons: list[QPushButton] = []
         for level in range(PAIN_MIN, PAIN_MAX + 1):
             button = QPushButton(_label(level))
             button.setAccessibleName(f"Pain {level}")
             # Keys stay with the prompt: a focused button would swallow Space and Enter.
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-            button.setMinimumSize(48, 64)
-            button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
             set_font_scale(button, 1.5, bold=True)
             colour = scale_colour(level).name()
             button.setStyleSheet(
@@ -51,17 +58,26 @@ class RatingRow(QWidget):
                 " border: 2px solid transparent; }"
                 " QPushButton:checked { border: 3px solid palette(highlight); }"
             )
+            button.setMinimumWidth(48)
+            button.setFixedHeight(max(BUTTON_HEIGHT, button.sizeHint().height()))
+            button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
             button.setCheckable(True)
             button.clicked.connect(lambda _=False, n=level: self.rated.emit(n))
-            layout.addWidget(button, 0, level)
+            buttons.addWidget(button, 1)
             self.buttons.append(button)
-        low = QLabel("no pain")
-        high = QLabel("worst imaginable")
+        low, high = QLabel("no pain"), QLabel("worst imaginable")
+        words = QHBoxLayout()
         for label in (low, high):
             set_muted(label)
-        high.setAlignment(Qt.AlignmentFlag.AlignRight)
-        layout.addWidget(low, 1, PAIN_MIN, 1, 3)
-        layout.addWidget(high, 1, PAIN_MAX - 3, 1, 4)
+            words.addWidget(label)
+        words.insertStretch(1, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(4)
+        layout.addLayout(buttons)
+        layout.addLayout(words)
+        # Never squeezed below its height: a short window takes room from elsewhere.
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
 
     def show_level(self, level: int | None) -> None:
         for n, button in enumerate(self.buttons):

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from routineplayer.runtime.main_thread_gc import collect_due
+from routineplayer.runtime.main_thread_gc import collect_due, collect_on_this_thread
 
 # Set before anything can create a QApplication; pytest_configure below honours --onscreen.
 if os.environ.get("ROUTINEPLAYER_ONSCREEN") != "1":
@@ -88,7 +88,12 @@ def _collect_cycles_on_the_main_thread() -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
-def _collect_after_each_test() -> Iterator[None]:
+def _collect_after_each_test(request: pytest.FixtureRequest) -> Iterator[None]:
+    if {"qtbot", "qapp"} & set(request.fixturenames):
+        # During a Qt test too, as in the app: a long test that waits in many short event
+        # loops (qtbot.waitUntil makes a loop and a timer every 10 ms) leaves cycles that
+        # must not pile up until its end.
+        collect_on_this_thread(request.getfixturevalue("qapp"))
     yield
     collect_due()
 

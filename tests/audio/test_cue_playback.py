@@ -235,6 +235,7 @@ PLAYS = 20
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(900)  # 20 plays of ~20 s: over the suite's 300 s per test
 def test_an_18_second_cue_ends_whole_every_time(
     qtbot: QtBot, recorder: Recorder, player: CuePlayer
 ) -> None:
@@ -250,14 +251,14 @@ def test_an_18_second_cue_ends_whole_every_time(
     player.cue_finished.connect(lambda text: finished.append(time.monotonic()))
     asked: list[float] = []
     for n in range(PLAYS):
-        at = time.monotonic() + 0.3
-        if n % 2:
-            player.play(LONGEST, 1, None, after_s=0.3)
-        else:
-            qtbot.waitUntil(lambda at=at: time.monotonic() >= at, timeout=5000)
-            player.play(LONGEST, 1, None)
-        asked.append(at)
-        qtbot.waitUntil(lambda n=n: len(finished) > n, timeout=int((seconds + 5) * 1000))
+        # One wait per play, for its end (not a poll every 10 ms).
+        with qtbot.waitSignal(player.cue_finished, timeout=int((seconds + 5) * 1000)):
+            if n % 2:
+                asked.append(time.monotonic() + 0.3)
+                player.play(LONGEST, 1, None, after_s=0.3)
+            else:
+                asked.append(time.monotonic())
+                player.play(LONGEST, 1, None)
         qtbot.wait(200)
     recording = recorder.stop()
 

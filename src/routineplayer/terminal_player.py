@@ -3,7 +3,8 @@
 No window and no display: Qt runs offscreen only for its event loop, timers and audio.
 Single keys are read from stdin (cbreak mode, so Ctrl+C still works): space pauses or says
 a set is done, s skips, b goes back, y / n answer the check, Enter is the primary action
-and q quits. Each session event prints one line.
+and q stops (asking first while the routine plays, as Esc does in the window: y or Enter
+stops, n or Esc carries on). Each session event prints one line.
 
 The flow around the session is runtime.session_flow.SessionFlow, the one the window runs
 too; TerminalPlayer is its front-end here. Pain is asked aloud before and after
@@ -45,7 +46,7 @@ from routineplayer.runtime.journal_recorder import JournalRecorder
 from routineplayer.runtime.keymap import Command
 from routineplayer.runtime.main_thread_gc import collect_on_this_thread
 from routineplayer.runtime.session_driver import SessionDriver
-from routineplayer.runtime.session_flow import SessionFlow
+from routineplayer.runtime.session_flow import SessionFlow, Stage
 from routineplayer.runtime.speak import QUESTION_CHIME
 from routineplayer.runtime.speak import say as speak
 from routineplayer.runtime.view_text import set_text
@@ -62,7 +63,12 @@ KEYS: dict[str, Command] = {
     "\r": Command.PRIMARY,
     "\n": Command.PRIMARY,
 }
-QUIT_KEYS = frozenset({"q", "\x04"})  # q, or Ctrl+D
+QUIT_KEYS = frozenset({"q", "\x04"})  # q, or Ctrl+D (end of input: nobody left to ask)
+ASK_STOP_KEY = "q"
+STOP_KEYS = frozenset({"y", "\r", "\n", "q"})  # at "Stop the routine?"; a second q too
+CARRY_ON_KEYS = frozenset({"n", "\x1b"})
+STOP_QUESTION = "Stop the routine? Press y to stop, or n to carry on."
+CARRYING_ON = "Carrying on."
 GO_AHEAD_KEY = "g"
 DONT_START_KEYS = frozenset({"\x1b", *QUIT_KEYS})
 GO_AHEAD_LINE = "Press g to go ahead gently, or Esc or q not to start."
@@ -173,6 +179,8 @@ class TerminalPlayer(QObject):
         self._interview: PainInterview | None = None  # a pain question waiting for a key
         self._then: Callable[[PainAnswer], None] = lambda _answer: None
         self._confirm: Callable[[bool], None] | None = None  # the safety notice: g, or Esc / q
+        self._asking_stop = False  # "Stop the routine?" waits for y or n
+        self._early: list[str] = []  # keys typed after the end, before the question after
         if recorder is not None:
             recorder.problem.connect(lambda text: self.say(f"! {text}"))
             recorder.caught_up.connect(lambda text: self.say(f"  {text}"))
@@ -228,6 +236,16 @@ class TerminalPlayer(QObject):
             if self._confirm is not None:
                 self._confirm_key(key)
                 continue
+            if self._asking_stop:
+                self._stop_key(key)
+                continue
+            if self._waiting_for_question_after() and key not in QUIT_KEYS:
+                self._early.append(key)  # a rating typed during the closing words counts
+                continue
+            if key == ASK_STOP_KEY and self._playing():
+                self._asking_stop = True
+                self.speak(f"? {STOP_QUESTION}", STOP_QUESTION, question=True)
+                continue
             if key in QUIT_KEYS:
                 self.quit()
                 return
@@ -259,9 +277,13 @@ class TerminalPlayer(QObject):
         self._interview = interview
         self._then = answer
         question = interview.question
-        self._when_voice_ready(
-            [question], lambda: self.speak(f"? {question}", question, question=True)
-        )
+
+        def ask() -> None:
+            self.speak(f"? {question}", question, question=True)
+            early, self._early = self._early, []
+            self.on_keys(early)
+
+        self._when_voice_ready([question], ask)
 
     def confirm_safety(self, pain_before: int, answer: Callable[[bool], None]) -> None:
         self.say(safety_notice(pain_before).as_text())
@@ -309,6 +331,30 @@ class TerminalPlayer(QObject):
             self.say("Not started.")
             answer(False)
 
+    def _stop_key(self, key: str) -> None:
+        if key in STOP_KEYS:
+            self._asking_stop = False
+            self.driver.stop()  # nothing if the routine ended meanwhile
+        elif key in CARRY_ON_KEYS:
+            self._asking_stop = False
+            self.speak("  Carrying on.", CARRYING_ON)
+
+    def _playing(self) -> bool:
+        return self.driver.session.state not in (State.IDLE, State.FINISHED)
+
+    def _waiting_for_question_after(self) -> bool:
+        """The routine has ended and the pain question after it is not asked yet."""
+        ended = self.driver.session.state is State.FINISHED
+        return (
+            ended
+            and self._interview is None
+            and self.flow.stage
+            in (
+                Stage.PLAYING,
+                Stage.AFTER,
+            )
+        )
+
     def _when_voice_ready(self, texts: list[str], then: Callable[[], object]) -> None:
         if self.voice is None:
             then()
@@ -337,6 +383,8 @@ class TerminalPlayer(QObject):
         self._finish()
 
     def _on_event(self, event: Event) -> None:
+        if event.kind in (EventKind.FINISHED, EventKind.STOPPED):
+            self._asking_stop = False  # nothing left to stop
         line = event_line(event)
         if line is not None:
             self.say(line)
@@ -416,7 +464,7 @@ def run(
         reader = KeyReader(fd, player.on_keys)
         player.introduce()
         if voice is not None:
-            voice.prepare(timeline)
+            voice.prepare(timeline, also=(STOP_QUESTION, CARRYING_ON))
         return app.exec()
     finally:
         if reader is not None:

@@ -98,6 +98,21 @@ class Player:
             self.key(Qt.Key.Key_Right)
         raise AssertionError(f"never reached {state}; at {self.session.state}")
 
+    def until_check(self, limit: int = 20) -> None:
+        """On to the next belly check as a person gets there: get-ready, rests and resets
+        skipped, the set itself played out (a skipped set is not checked)."""
+        for _ in range(limit):
+            state = self.session.state
+            if state is State.CHECKING:
+                return
+            if state is State.WORKING:
+                self.advance(self.session.remaining() or 1.0)
+            elif state is State.WAITING_DONE:
+                self.key(Qt.Key.Key_Space)
+            else:
+                self.key(Qt.Key.Key_Right)
+        raise AssertionError(f"never reached a check; at {self.session.state}")
+
 
 @pytest.fixture
 def clock() -> FakeClock:

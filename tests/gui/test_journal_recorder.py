@@ -20,7 +20,9 @@ from routineplayer.core.pain import PainLocation
 from routineplayer.core.rating_prompts import PainAnswer
 from routineplayer.core.session import State
 from routineplayer.core.timeline import expand
+from routineplayer.runtime.commands import dispatch
 from routineplayer.runtime.journal_recorder import JournalRecorder, routine_origin
+from routineplayer.runtime.keymap import Command
 from routineplayer.runtime.session_driver import SessionDriver
 
 BUILTIN = "upper-back-slides"
@@ -74,6 +76,28 @@ def test_a_finished_session_is_recorded_set_by_set(qtbot: QtBot, tmp_path: Path)
     assert [(r.step_index, r.set_number, r.resets) for r in summary.sets] == [
         (s.step_index, s.set_number, s.resets_taken) for s in sets
     ]
+
+
+def test_a_skipped_set_is_recorded_without_a_check(qtbot: QtBot, tmp_path: Path) -> None:
+    timeline = builtin_timeline(BUILTIN)
+    recorder = recorder_on(tmp_path / "journal.sqlite3")
+    driver, clock = fake_driver(timeline)
+    recorder.attach(driver)
+    started = recorder.begin(timeline, builtin=BUILTIN)
+    assert started is not None
+    play_driver(driver, clock, until=lambda d: d.session.state is State.WORKING)
+    # → twice, as a person skipping ahead does: the second once answered the check "no".
+    dispatch(driver, Command.SKIP)
+    dispatch(driver, Command.SKIP)
+    driver.stop()
+
+    assert recorder.flush() and recorder.journal is not None and started.journal_id is not None
+    sets = recorder.journal.sets(started.journal_id)
+    assert [(s.set_number, s.skipped, s.check_answer) for s in sets] == [
+        (1, True, None),
+        (2, True, None),  # stopped while under way
+    ]
+    assert driver.session.summary().checks == ()
 
 
 def test_a_stopped_session_records_where_and_the_set_cut_short(

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QPalette
-from PySide6.QtWidgets import QAbstractButton, QProgressBar
+from PySide6.QtWidgets import QAbstractButton, QDialog, QProgressBar
 
 from routineplayer.core.paths import user_routines_dir
 from routineplayer.core.session import State
 from routineplayer.core.timeline import SegmentKind
-from routineplayer.gui.countdown import format_remaining
-from routineplayer.gui.dialogs import PrestartDialog, SummaryDialog
+from routineplayer.gui.countdown import format_remaining, time_left_text
+from routineplayer.gui.dialogs import PrestartDialog, StopDialog, SummaryDialog
 from routineplayer.gui.jellyfish_widget import jellyfish_colour
 from routineplayer.gui.main_window import MainWindow
 from routineplayer.gui.player_view import Page
+from routineplayer.runtime.view_text import time_left
 
 WARM_UP = "Warm-up"
 SLIDES = "Upper-back slides"
@@ -44,7 +45,7 @@ def test_cancel_at_prestart_does_not_play(window: MainWindow, asker, start) -> N
 def test_countdown_follows_the_session(start) -> None:
     player = start(WARM_UP)
     view = player.window.player_view
-    assert player.session.state is State.LEAD_IN
+    player.skip_until(State.WORKING)
     assert view.current_page() is Page.TIMER
     first = player.session.remaining()
     assert view.countdown.text() == format_remaining(first)
@@ -56,6 +57,7 @@ def test_countdown_follows_the_session(start) -> None:
 
 def test_countdown_is_at_least_a_quarter_of_the_window(start) -> None:
     player = start(WARM_UP)
+    player.skip_until(State.WORKING)
     window = player.window
     assert window.player_view.countdown.height() >= window.height() / 4
     assert window.player_view.countdown.font().pixelSize() >= window.height() / 6
@@ -115,7 +117,7 @@ def test_clicker_and_media_keys(start) -> None:
 def test_check_yes_rests_and_resets_then_the_set_again(start) -> None:
     player = start(SLIDES)
     view = player.window.player_view
-    player.skip_until(State.CHECKING)
+    player.until_check()
     checked = player.session.segment
     assert view.current_page() is Page.CHECK
     assert view.check.question.text() == "Did your lower belly disconnect?"
@@ -143,13 +145,13 @@ def test_check_yes_rests_and_resets_then_the_set_again(start) -> None:
 def test_check_answered_by_clicker_and_by_mouse(start, qtbot) -> None:
     player = start(SLIDES)
     view = player.window.player_view
-    player.skip_until(State.CHECKING)
+    player.until_check()
     player.key(K.Key_PageUp)  # the clicker's back key: yes
     assert player.session.state is State.RESETTING
-    player.skip_until(State.CHECKING)
+    player.until_check()
     player.key(K.Key_PageDown)  # the clicker's next key: no, carry on
     assert player.session.state is not State.CHECKING
-    player.skip_until(State.CHECKING)
+    player.until_check()
     qtbot.mouseClick(view.check.yes_button, Qt.MouseButton.LeftButton)
     assert player.session.state is State.RESETTING
 
@@ -184,7 +186,7 @@ def test_audio_only_toggle(start) -> None:
 
 def test_audio_only_answers_the_check_with_y_and_n(start) -> None:
     player = start(SLIDES)
-    player.skip_until(State.CHECKING)
+    player.until_check()
     player.key(K.Key_A)
     assert "Did your lower belly disconnect?" in player.window.audio_view.title.text()
     player.key(K.Key_N)
@@ -228,7 +230,7 @@ def test_escape_asks_before_stopping_then_shows_the_summary(start, asker, qtbot)
     window = player.window
     asker.answer = lambda dialog: False
     player.key(K.Key_Escape)
-    assert asker.kinds()[-1] == "QMessageBox"
+    assert asker.kinds()[-1] == "StopDialog"
     assert player.session.state is State.LEAD_IN
     session = player.session
     asker.answer = lambda dialog: True
@@ -317,3 +319,88 @@ def test_follows_a_dark_palette(start, qapp) -> None:
         assert colour.lightness() > jellyfish_colour(original).lightness()
     finally:
         qapp.setPalette(original)
+
+
+# -- the first hour (issue 14) ------------------------------------------------------------------
+
+
+def test_after_a_yes_time_left_and_next_count_the_reset(start) -> None:
+    player = start(SLIDES)
+    view = player.window.player_view
+    player.until_check()
+    before = view.time_left.text()
+    player.key(K.Key_Y)
+    assert player.session.state is State.RESETTING
+    assert view.next_step.text() == "Next: the same set again"
+    assert view.time_left.text() != before  # 2:00 of rest and the set again were added
+    assert view.time_left.text() == time_left_text(time_left(player.session))
+
+
+def test_get_ready_is_a_smaller_state_than_the_work(start) -> None:
+    player = start(WARM_UP)
+    view = player.window.player_view
+    player.key(K.Key_Right)  # to the first step's get-ready
+    assert player.session.state is State.LEAD_IN
+    assert view.current_page() is Page.GET_READY
+    assert view.get_ready.heading.text() == "Get ready"
+    assert (
+        view.get_ready.countdown.text()
+        == f"Starts in {format_remaining(player.session.remaining())}"
+    )
+    ready_size = view.get_ready.countdown.font().pixelSize()
+    player.key(K.Key_Right)
+    assert player.session.state is State.WORKING and view.current_page() is Page.TIMER
+    assert ready_size * 2 < view.countdown.font().pixelSize()
+
+
+def test_a_rep_step_shows_which_rep(start) -> None:
+    player = start(SLIDES)
+    view = player.window.player_view
+    player.skip_until(State.WORKING)
+    assert view.current_page() is Page.TIMER
+    assert view.rep.isVisible() and view.rep.text() == "Rep 1 of 6"
+    player.advance(11.0)
+    assert view.rep.text() == "Rep 3 of 6"
+    assert view.rep.font().pixelSize() >= view.countdown.font().pixelSize() / 2
+    player.key(K.Key_Right)
+    player.skip_until(State.LEAD_IN)
+    assert not view.rep.isVisible()
+
+
+def test_the_stop_question_is_a_large_centred_dialog_with_keys(start, asker, qtbot) -> None:
+    player = start(WARM_UP)
+    window = player.window
+    asker.answer = lambda dialog: False
+    player.key(K.Key_Escape)
+    dialog = asker.dialogs[-1]
+    assert isinstance(dialog, StopDialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    assert dialog.width() >= window.width() // 2
+    centre = dialog.frameGeometry().center() - window.frameGeometry().center()
+    assert abs(centre.x()) <= 2 and abs(centre.y()) <= 2
+    assert dialog.heading.font().pointSizeF() > window.font().pointSizeF() * 1.5
+    for key, accepted in ((K.Key_Y, True), (K.Key_N, False), (K.Key_Return, True)):
+        dialog.setResult(-1)
+        dialog.show()
+        qtbot.keyClick(dialog, key)
+        assert dialog.result() == (
+            QDialog.DialogCode.Accepted if accepted else QDialog.DialogCode.Rejected
+        ), key
+        assert not dialog.isVisible()
+    dialog.show()
+    qtbot.keyClick(dialog, K.Key_Escape)
+    assert dialog.result() == QDialog.DialogCode.Rejected
+    assert player.session.state is State.LEAD_IN
+
+
+def test_audio_only_shows_paused(start) -> None:
+    player = start(WARM_UP)
+    audio = player.window.audio_view
+    player.key(K.Key_A)
+    assert not audio.paused.isVisible()
+    player.key(K.Key_X)  # any key: pause
+    assert player.session.state is State.PAUSED
+    assert audio.paused.isVisible() and "Paused" in audio.paused.text()
+    player.key(K.Key_X)
+    assert not audio.paused.isVisible()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 import signal
 import subprocess
@@ -12,12 +13,15 @@ from pathlib import Path
 
 import pexpect
 import pytest
-from journal_support import LOCKER
+from journal_support import LOCKER, builtin_timeline, fake_driver
+from pytestqt.qtbot import QtBot
 
 from routineplayer.core import paths
 from routineplayer.core.journal import Journal, Outcome
 from routineplayer.core.pain import PainLocation
-from routineplayer.terminal_player import event_line, split_keys
+from routineplayer.core.session import State
+from routineplayer.runtime.journal_recorder import JournalRecorder
+from routineplayer.terminal_player import TerminalPlayer, event_line, split_keys
 
 ROUTINEPLAYER = Path(sys.executable).parent / "routineplayer"
 
@@ -33,8 +37,30 @@ def spawn(*args: str) -> pexpect.spawn:
     return child
 
 
-def test_start_answer_a_check_and_quit() -> None:
-    child = spawn("play", "upper-back-slides", "--audio-only")
+# A short set with the check after it: a skipped set is not checked, so the tests wait
+# the set out (lead-ins can be skipped).
+QUICK_CHECK = """\
+format: 1
+title: Quick check
+position: On hands and knees
+lead_in: 3s
+steps:
+  - title: Short slides
+    duration: 2s
+    sets: 2
+    rest_between_sets: 5s
+    check: true
+"""
+
+
+def quick_check(tmp_path: Path) -> str:
+    routine = tmp_path / "quick-check.yaml"
+    routine.write_text(QUICK_CHECK, encoding="utf-8")
+    return str(routine)
+
+
+def test_start_answer_a_check_and_quit(tmp_path: Path) -> None:
+    child = spawn("play", quick_check(tmp_path), "--audio-only")
     try:
         child.expect("Position: On hands and knees")
         child.expect("Press Enter or space to start")
@@ -42,21 +68,22 @@ def test_start_answer_a_check_and_quit() -> None:
         child.expect(r"\? Before we start: how is your pain right now")
         child.send("s")  # skips the question (not a step: nothing plays yet)
         child.expect("Skipped. No rating recorded.")
-        child.expect(r"> Upper-back slides · Get ready")
+        child.expect(r"> Quick check · Get ready")
         child.send("s")  # past the opening
-        child.expect(r"> Forward reach slides · Get ready")
+        child.expect(r"> Short slides · Get ready")
         child.send("s")  # past the step's lead-in
-        child.expect(r"> Forward reach slides · Set 1 of 2")
+        child.expect(r"> Short slides · Set 1 of 2")
         child.send(" ")
         child.expect(r"\|\| Paused")
         child.send(" ")
         child.expect("> Carrying on")
-        child.send("s")  # the set, skipped: the check still comes
         child.expect(r"\? Did your lower belly disconnect\? Press y for yes, n for no\.")
         child.send("y")
         child.expect("answer: yes")
         child.expect(r"> Rest and reset · Set 1 of 2 \(2 minutes\)")
         child.send("q")
+        child.expect(r"\? Stop the routine\? Press y to stop, or n to carry on\.")
+        child.send("y")
         child.expect(r"\* Stopped")
         child.expect("Rest-and-resets taken: 1")
         child.expect(r"\? How is your pain now, after the routine")
@@ -67,8 +94,8 @@ def test_start_answer_a_check_and_quit() -> None:
     assert child.exitstatus == 0, child.before
 
 
-def test_pain_rated_by_number_keys_is_in_the_journal() -> None:
-    child = spawn("play", "upper-back-slides", "--audio-only")
+def test_pain_rated_by_number_keys_is_in_the_journal(tmp_path: Path) -> None:
+    child = spawn("play", quick_check(tmp_path), "--audio-only")
     try:
         child.expect("Press Enter or space to start")
         child.send("\r")
@@ -77,14 +104,15 @@ def test_pain_rated_by_number_keys_is_in_the_journal() -> None:
         child.expect(r"\? Pain 4 noted. Where is the pain\?")
         child.send("l")
         child.expect("  Lower back.")
-        child.expect(r"> Upper-back slides · Get ready")
+        child.expect(r"> Quick check · Get ready")
         child.send("ss")  # past the opening and the step's lead-in
-        child.expect(r"> Forward reach slides · Set 1 of 2")
-        child.send("s")  # the set, skipped: the check still comes
+        child.expect(r"> Short slides · Set 1 of 2")
         child.expect(r"\? Did your lower belly disconnect\?")
         child.send("n")
         child.expect("answer: no")
         child.send("q")
+        child.expect(r"\? Stop the routine\?")
+        child.send("\r")
         child.expect(r"\* Stopped")
         child.expect(r"\? How is your pain now, after the routine")
         child.send("2")
@@ -97,16 +125,12 @@ def test_pain_rated_by_number_keys_is_in_the_journal() -> None:
     with Journal.open(paths.journal_path()) as journal:
         (session,) = journal.sessions()
         sets = journal.sets(session.id)
-    assert session.routine_title == "Upper-back slides"
+    assert session.routine_title == "Quick check"
     assert (session.pain_before, session.pain_before_location) == (4, PainLocation.LOWER_BACK)
     assert session.pain_after == 2
     assert session.outcome is Outcome.STOPPED
     first = sets[0]
-    assert (first.step_title, first.set_number, first.check_answer) == (
-        "Forward reach slides",
-        1,
-        False,
-    )
+    assert (first.step_title, first.set_number, first.check_answer) == ("Short slides", 1, False)
 
 
 def test_high_pain_shows_the_notice_and_q_does_not_start() -> None:
@@ -189,6 +213,53 @@ def test_no_terminal_on_stdin_says_so_in_one_line(shell: str) -> None:
     assert done.returncode == 2, done
     assert NO_TERMINAL in done.stderr and "Traceback" not in done.stderr, done.stderr
     assert len(done.stderr.splitlines()) == 1, done.stderr
+
+
+# -- in this process, on a fake clock: keys as one read delivers them ---------------------------
+
+
+def terminal_player(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> tuple[TerminalPlayer, io.StringIO, list[bool]]:
+    """A TerminalPlayer without speech, its routine started (no pain rating before)."""
+    timeline = builtin_timeline()
+    driver, _clock = fake_driver(timeline)
+    out = io.StringIO()
+    player = TerminalPlayer(driver, timeline, out, None, JournalRecorder.open(tmp_path / "j.db"))
+    left: list[bool] = []
+    monkeypatch.setattr(player, "_finish", lambda: left.append(True))  # not the test's app
+    player.on_keys(["\r", "s"])
+    assert driver.session.state is State.LEAD_IN
+    return player, out, left
+
+
+def test_q_asks_before_stopping(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    player, out, _ = terminal_player(tmp_path, monkeypatch)
+    session = player.driver.session
+    player.on_keys(["q"])
+    assert "Stop the routine? Press y to stop, or n to carry on." in out.getvalue()
+    player.on_keys(["s"])  # anything else waits for the answer
+    assert session.state is State.LEAD_IN and session.segment_index == 0
+    player.on_keys(["n"])
+    assert session.state is State.LEAD_IN
+    assert out.getvalue().rstrip().endswith("Carrying on.")
+    player.on_keys(["q", "\x1b"])  # Esc carries on too
+    assert session.state is State.LEAD_IN
+    player.on_keys(["q", "y"])
+    assert session.state is State.FINISHED and session.summary().stopped
+
+
+def test_a_rating_typed_before_the_question_after_is_kept(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    player, out, left = terminal_player(tmp_path, monkeypatch)
+    player.on_keys(["q", "\r", "2"])  # stop (Enter says yes), then the rating at once
+    qtbot.waitUntil(lambda: bool(left))
+    assert "Pain 2 noted." in out.getvalue()
+    recorder = player.recorder
+    assert recorder is not None and recorder.flush() and recorder.journal is not None
+    (session,) = recorder.journal.sessions()
+    assert session.pain_after == 2
 
 
 def test_keys_and_lines() -> None:

@@ -304,6 +304,31 @@ def test_disconnect_rate_counts_resets_as_yes_answers(journal: Journal, clock: F
     assert DisconnectRate("X", day1, 0, 0).rate == 0.0
 
 
+def test_a_skipped_sets_answer_is_not_counted(
+    journal: Journal, clock: FakeClock, tmp_path: Path
+) -> None:
+    """Older versions asked the check after a skipped set (and a skip answered it "no"):
+    such an answer is not a check of a set that was done, so nothing counts or shows it.
+    Resets taken before the skip were asked, and still count."""
+    sid = journal.start_session("Slides", builtin="upper-back-slides")
+    journal.record_set(sid, step_index=0, step_title="Slides", set_number=1, check_answer=True)
+    journal.record_set(
+        sid, step_index=0, step_title="Slides", set_number=2, check_answer=False, skipped=True
+    )
+    journal.record_set(
+        sid, step_index=0, step_title="Slides", set_number=3, resets_taken=1, skipped=True
+    )
+    (rate,) = journal.disconnect_rate_by_exercise()
+    assert (rate.checks_answered, rate.yes_count) == (2, 2)
+    out = tmp_path / "export.csv"
+    journal.export_csv(out)
+    assert [(r["check_answer"], r["skipped"]) for r in read_csv(out)] == [
+        ("yes", "no"),
+        ("", "yes"),
+        ("", "yes"),
+    ]
+
+
 # -- CSV export -----------------------------------------------------------------------------
 
 

@@ -162,7 +162,9 @@ def test_skip_from_every_state(state: State) -> None:
         return
     assert seg is not None
     started = [e for e in events if e.kind is EventKind.SEGMENT_STARTED]
-    assert started[0].segment_index == before + 1 and started[0].at == clock.t
+    # The set skipped at WAITING_DONE has a check: it is passed over, never asked.
+    after = before + (2 if state is State.WAITING_DONE else 1)
+    assert started[0].segment_index == after and started[0].at == clock.t
     if state is State.PAUSED:
         assert session.state is State.PAUSED
         assert session.remaining() == session.segment.duration  # the next segment, untouched
@@ -179,12 +181,33 @@ def test_skip_from_every_state(state: State) -> None:
         assert session.summary().steps_skipped == (0,)
 
 
-def test_skipping_work_counts_the_set_as_skipped_even_if_answered() -> None:
+def test_a_skipped_set_is_not_checked() -> None:
     session, _ = reach(State.WAITING_DONE)
-    session.skip()
-    events = session.answer_check(False)
+    events = session.skip()
+    assert EventKind.CHECK_ASKED not in kinds(events)
+    assert session.state is State.RESTING  # past the check, to the rest between sets
     (ended,) = [e.result for e in events if e.kind is EventKind.SET_ENDED]
-    assert ended is not None and ended.outcome is SetOutcome.SKIPPED and ended.check_answer is False
+    assert ended is not None and ended.outcome is SetOutcome.SKIPPED and ended.check_answer is None
+    assert session.answer_check(False) == []  # nothing to answer: "no" is never assumed
+    assert session.summary().checks == ()
+
+
+def test_skipping_one_side_leaves_the_set_unchecked() -> None:
+    timeline = timeline_of(
+        Step(StepKind.TIMED, title="Sweeps", duration=10.0, sides=("left", "right"), check=Check()),
+        Step(StepKind.TIMED, title="Next one", duration=10.0),
+    )
+    session, clock = session_of(timeline)
+    play(session, clock, until=lambda s: s.state is State.WORKING)
+    session.skip()  # the left side
+    assert session.segment.side == "right"
+    upcoming = [cue.text for _, _, cue in session.upcoming_cues(clock.t + 30.0)]
+    assert not [text for text in upcoming if "belly" in text]  # the driver plays none ahead
+    events = play(session, clock, until=lambda s: s.state is not State.WORKING)
+    assert EventKind.CHECK_ASKED not in kinds(events)
+    assert session.segment.title == "Next one"
+    (result,) = session.summary().sets
+    assert result.outcome is SetOutcome.SKIPPED and result.check_answer is None
 
 
 def test_skip_everything_reaches_the_end_with_every_set_skipped() -> None:

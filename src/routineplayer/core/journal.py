@@ -165,6 +165,13 @@ class SetRecord:
     skipped: bool
     completed_at: datetime
 
+    @property
+    def last_answer(self) -> bool | None:
+        """The answer to the check after the set's last try; None when it was not asked.
+        A skipped set is not checked: an answer kept from older versions (where a skip
+        answered the check "no") is not counted."""
+        return None if self.skipped else self.check_answer
+
 
 @dataclass(frozen=True)
 class PainPoint:
@@ -900,9 +907,9 @@ class Journal:
         for done in self._sets(rows):
             key = (done.step_title, self._day(done.completed_at))
             answered, yes = totals.get(key, (0, 0))
-            last = 0 if done.check_answer is None else 1
+            last = 0 if done.last_answer is None else 1
             resets = done.resets_taken
-            totals[key] = (answered + last + resets, yes + int(bool(done.check_answer)) + resets)
+            totals[key] = (answered + last + resets, yes + int(bool(done.last_answer)) + resets)
         return [
             DisconnectRate(title, day, answered, yes)
             for (title, day), (answered, yes) in sorted(totals.items())
@@ -984,7 +991,7 @@ def _set_cells(done: SetRecord) -> list[object]:
         _csv_text(done.step_title),
         done.set_number,
         _csv_text(done.side),
-        _yes_no(done.check_answer),
+        _yes_no(done.last_answer),
         done.resets_taken,
         _yes_no(done.skipped),
         _to_text(done.completed_at),

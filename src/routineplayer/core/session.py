@@ -17,7 +17,9 @@ Decisions (see issue 3):
   no lead-in and restarts its rest). Another back less than BACK_AGAIN_WITHIN seconds after
   the previous one goes to the start of the previous step (the opening at most).
 - **Skip** moves to the next segment. From a check it records no answer and counts the set
-  as skipped; after RESETS_EXHAUSTED it moves on, like ``primary``.
+  as skipped; after RESETS_EXHAUSTED it moves on, like ``primary``. A set skipped in whole or
+  in part is not checked: its check is passed over (no question, no answer), since there was
+  no set to ask about, and the set is recorded as skipped.
 - **Paused**: skip and back move while staying paused (the new segment's clock starts on
   resume); done, answer_check and moving on are answers, and an answer resumes first.
 - **Resets exhausted**: the session stays CHECKING with ``resets_exhausted`` set and no
@@ -227,6 +229,9 @@ class Session:
         index, next_cue, seg_start = self._index, self._next_cue, self._seg_start
         while index < len(self._segments):
             seg = self._segments[index]
+            if self._passed_over(seg):  # as _enter does
+                index += 1
+                continue
             deadline = None if seg.duration is None else seg_start + seg.duration
             for cue in seg.cues[next_cue:]:
                 at = seg_start + cue.offset
@@ -261,6 +266,7 @@ class Session:
         paused = self._paused_total
         if self._state is State.PAUSED:
             paused += max(0.0, end - self._pause_began)
+        exercises = [step for step in self.timeline.steps if step.kind is not StepKind.REST]
         return self._ledger.summary(
             self.timeline.routine.title,
             finished=self._state is State.FINISHED and not self._stopped,
@@ -268,6 +274,8 @@ class Session:
             time_spent=0.0 if start is None else end - start,
             paused=paused,
             stopped_at_step=self._stopped_at_step,
+            sets_planned=sum(step.sets for step in exercises),
+            exercises_planned=len(exercises),
         )
 
     # -- commands ------------------------------------------------------------------------------
@@ -465,6 +473,10 @@ class Session:
             self._finish(at)
             return
         seg = self._segments[index]
+        if self._passed_over(seg):
+            self._end_set(self._ledger.close(seg), at)
+            self._enter(index + 1, at)
+            return
         if seg.kind in _SET_KINDS:
             self._ledger.open(seg)
         self._emit(EventKind.SEGMENT_STARTED, at)
@@ -557,6 +569,10 @@ class Session:
         while index > 0 and self._segments[index - 1].step_index == step:
             index -= 1
         return index
+
+    def _passed_over(self, seg: Segment) -> bool:
+        """A check after a skipped set: never asked, so never answered or counted."""
+        return seg.kind is SegmentKind.CHECK and self._ledger.skipped(seg)
 
     def _has_check(self, seg: Segment) -> bool:
         return seg.step_index >= 0 and self.timeline.steps[seg.step_index].check is not None

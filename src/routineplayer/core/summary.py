@@ -51,6 +51,10 @@ class Summary:
     checks: tuple[CheckAnswer, ...]  # in the order they were answered
     steps_skipped: tuple[int, ...]  # step indices with a skipped set, or a skipped rest step
     stopped_at_step: int | None = None  # step index where stop() was pressed
+    # The whole routine's sets (a timed exercise is one set), and its exercises (rest steps
+    # aside): "done" counts against these, not only against the sets that were reached.
+    sets_planned: int = 0
+    exercises_planned: int = 0
 
     @property
     def active(self) -> float:
@@ -93,6 +97,11 @@ class Ledger:
 
     def mark_skipped(self, seg: Segment) -> None:
         self._open.setdefault(_key(seg), _Try(seg)).skipped = True
+
+    def skipped(self, seg: Segment) -> bool:
+        """Some of the set under way was skipped (its check, if any, is then not asked)."""
+        tried = self._open.get(_key(seg))
+        return tried is not None and tried.skipped
 
     def skip_rest_step(self, step_index: int) -> None:
         self._skipped_rest_steps.add(step_index)
@@ -142,6 +151,8 @@ class Ledger:
         time_spent: float,
         paused: float,
         stopped_at_step: int | None,
+        sets_planned: int = 0,
+        exercises_planned: int = 0,
     ) -> Summary:
         sets = tuple(self._results[k] for k in sorted(self._results))
         skipped = {r.step_index for r in sets if r.outcome is SetOutcome.SKIPPED}
@@ -155,4 +166,6 @@ class Ledger:
             tuple(self._checks),
             tuple(sorted(skipped | self._skipped_rest_steps)),
             stopped_at_step,
+            sets_planned,
+            exercises_planned,
         )

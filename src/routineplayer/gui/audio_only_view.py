@@ -19,6 +19,7 @@ from routineplayer.runtime.keymap import Command, command_for_key
 _OWN_MEANING = {Command.YES, Command.NO, Command.AUDIO_ONLY, Command.HELP}
 HINT = "Any key: pause, carry on or done · Y / N: answer · Esc: leave audio-only"
 _LEAVE_KEYS = {int(Qt.Key.Key_Escape)}
+PAUSED = "Paused · any key carries on"
 
 
 class AudioOnlyView(QWidget):
@@ -37,6 +38,11 @@ class AudioOnlyView(QWidget):
         self.title.setWordWrap(True)
         self.title.setAccessibleName("Step")
         set_font_scale(self.title, 2.2)
+        self.paused = QLabel(PAUSED)
+        self.paused.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.paused.setAccessibleName("Paused")
+        set_font_scale(self.paused, 2.2, bold=True)
+        self.paused.hide()
         self.hint = QLabel(HINT)
         self.hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.hint.setAccessibleName("Keys")
@@ -47,14 +53,16 @@ class AudioOnlyView(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(48, 48, 48, 24)
         layout.addStretch(1)
+        layout.addWidget(self.paused)
         layout.addWidget(self.countdown, 5)
         layout.addWidget(self.title, 1)
         layout.addStretch(1)
         layout.addWidget(self.hint)
 
-    def show_status(self, title: str, remaining: float | None) -> None:
+    def show_status(self, title: str, remaining: float | None, *, paused: bool = False) -> None:
         self.title.setText(title)
         self.countdown.show_remaining(remaining)
+        self.paused.setVisible(paused)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         event.accept()

@@ -6,7 +6,9 @@ import math
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QFontMetricsF, QResizeEvent
-from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
+from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
+
+from routineplayer.gui.theme import set_muted
 
 
 def format_remaining(seconds: float | None) -> str:
@@ -23,9 +25,8 @@ def length_text(seconds: float) -> str:
     return f"{round(seconds / 60)} min" if seconds >= 90 else f"{round(seconds)} s"
 
 
-def time_left_text(total: float, progress: float) -> str:
-    """How much of the whole routine is left, as planned: 'about 6 min left'."""
-    left = max(total * (1.0 - progress), 0.0)
+def time_left_text(left: float) -> str:
+    """How much of the whole routine is left (view_text.time_left): 'about 6 min left'."""
     return f"about {length_text(left)} left" if left >= 1 else ""
 
 
@@ -79,3 +80,25 @@ class CountdownLabel(FitLabel):
     def show_remaining(self, seconds: float | None) -> None:
         self.setText(format_remaining(seconds))
         self.setAccessibleDescription(f"{self.text()} left" if self.text() else "")
+
+
+class GetReadyView(QWidget):
+    """Before a step: "Get ready" and a modest "Starts in 0:11", never the work's giant digits,
+    so a glance from the floor tells getting ready from working."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.heading = FitLabel("Get ready", sample="Get ready")
+        self.heading.setAccessibleName("Get ready")
+        self.countdown = FitLabel(sample="Starts in 00:00")
+        self.countdown.setAccessibleName("Starts in")
+        set_muted(self.countdown)
+        box = QVBoxLayout(self)
+        box.addStretch(3)
+        box.addWidget(self.heading, 3)
+        box.addWidget(self.countdown, 2)
+        box.addStretch(3)
+
+    def show_remaining(self, seconds: float | None) -> None:
+        left = format_remaining(seconds)
+        self.countdown.setText(f"Starts in {left}" if left else "")

@@ -9,18 +9,21 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeyEvent, QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
+    QHBoxLayout,
     QLabel,
     QMessageBox,
     QProgressBar,
+    QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
 from routineplayer.core.model import Routine
-from routineplayer.gui.theme import set_font_scale
+from routineplayer.gui.theme import set_font_scale, set_muted
 
 Ask = Callable[[QDialog], bool]
 
@@ -161,12 +164,81 @@ def question_dialog(
     return box
 
 
+STOP_DIALOG_MIN_WIDTH = 440
+STOP_DIALOG_MAX_WIDTH = 760
+
+
+class StopDialog(QDialog):
+    """ "Stop the routine?", readable from the floor: large, centred on the window, and
+    answered by key. Enter or Y stops (accepted); Esc or N carries on (rejected)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Stop the routine?")
+        self.setAccessibleName("Stop the routine?")
+        # A clear edge, so it reads as a card over the countdown even without a frame.
+        self.setStyleSheet("StopDialog { border: 2px solid palette(dark); }")
+        self.heading = QLabel("Stop the routine?")
+        self.heading.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.heading.setWordWrap(True)
+        set_font_scale(self.heading, 2.2, bold=True)
+        detail = QLabel("What you have done so far is kept.")
+        detail.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        detail.setWordWrap(True)
+        set_font_scale(detail, 1.3)
+        keys = QLabel("Enter or Y: stop  ·  Esc or N: carry on")
+        keys.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        keys.setAccessibleName("Keys")
+        set_font_scale(keys, 1.1)
+        set_muted(keys)
+        self.stop_button = self._button("Stop", self.accept)
+        self.carry_on_button = self._button("Carry on", self.reject)
+        self.stop_button.setDefault(True)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.carry_on_button)
+        buttons.addWidget(self.stop_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(32, 28, 32, 28)
+        layout.setSpacing(16)
+        layout.addWidget(self.heading)
+        layout.addWidget(detail)
+        layout.addSpacing(8)
+        layout.addLayout(buttons)
+        layout.addWidget(keys)
+        top = parent.window() if parent is not None else None
+        width = top.width() * 0.6 if top is not None else STOP_DIALOG_MIN_WIDTH
+        self.resize(round(min(max(width, STOP_DIALOG_MIN_WIDTH), STOP_DIALOG_MAX_WIDTH)), 0)
+        self.stop_button.setFocus()
+
+    def _button(self, text: str, then: Callable[[], object]) -> QPushButton:
+        button = QPushButton(text)
+        button.setAccessibleName(text)
+        button.setMinimumHeight(56)
+        set_font_scale(button, 1.4)
+        button.clicked.connect(then)
+        return button
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        parent = self.parentWidget()
+        if parent is not None:  # over the window's middle, where the eye already is
+            top = parent.window()
+            frame = self.frameGeometry()
+            frame.moveCenter(top.frameGeometry().center())
+            self.move(frame.topLeft())
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Y:
+            self.accept()
+        elif event.key() == Qt.Key.Key_N:
+            self.reject()
+        else:  # Enter: the default button, Stop; Esc: carry on
+            super().keyPressEvent(event)
+
+
 def confirm_stop_dialog(parent: QWidget | None) -> QDialog:
-    """Esc asks before stopping: Enter stops, a second Esc carries on."""
-    return question_dialog(
-        parent, "Stop the routine?", "Stop the routine?", "Enter stops. Esc carries on.",
-        "Stop", "Carry on",
-    )  # fmt: skip
+    """Esc asks before stopping: Enter or Y stops, Esc or N carries on."""
+    return StopDialog(parent)
 
 
 def error_dialog(parent: QWidget | None, title: str, text: str) -> QDialog:

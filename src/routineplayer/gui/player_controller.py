@@ -21,11 +21,14 @@ from routineplayer.runtime.session_driver import SessionDriver
 from routineplayer.runtime.view_text import (
     audio_only_title,
     next_step_text,
+    rep_text,
     reps_text,
     set_text,
+    time_left,
 )
 
 _PAGE_FOR_STATE = {
+    State.LEAD_IN: Page.GET_READY,
     State.WAITING_DONE: Page.WAIT_DONE,
     State.CHECKING: Page.CHECK,
     State.RESETTING: Page.RESET,
@@ -119,7 +122,7 @@ class PlayerController(QObject):
         view.set_paused(state is State.PAUSED)
         progress = session.progress()
         view.set_progress(progress)
-        view.time_left.setText(time_left_text(self.timeline.total, progress))
+        view.time_left.setText(time_left_text(time_left(session)))
         remaining = session.remaining()
         if segment is None:
             return
@@ -135,6 +138,9 @@ class PlayerController(QObject):
         view.set_caption("" if shown and page in (Page.CHECK, Page.RESET) else self._caption)
         if page is Page.TIMER:
             view.countdown.show_remaining(remaining)
+            view.show_rep(rep_text(self.timeline, segment, session.elapsed_in_segment()))
+        elif page is Page.GET_READY:
+            view.get_ready.show_remaining(remaining)
         elif page is Page.WAIT_DONE:
             view.reps.setText(reps_text(self.timeline, segment))
         elif page is Page.CHECK:
@@ -147,7 +153,8 @@ class PlayerController(QObject):
         self._animate_breathing(page is Page.BREATHING and state is State.WORKING)
         if page is Page.BREATHING:
             self.animate()
-        self.audio_view.show_status(audio_only_title(segment, shown_state), remaining)
+        title = audio_only_title(segment, shown_state)
+        self.audio_view.show_status(title, remaining, paused=state is State.PAUSED)
 
     def _page_for(self, state: State, segment: Segment) -> Page:
         if state is State.WORKING and segment.breath:

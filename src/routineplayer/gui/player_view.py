@@ -23,13 +23,14 @@ from PySide6.QtWidgets import (
 
 from routineplayer.gui.breathing_view import BreathingView
 from routineplayer.gui.check_prompt import CheckPrompt
-from routineplayer.gui.countdown import CountdownLabel, FitLabel
+from routineplayer.gui.countdown import CountdownLabel, FitLabel, GetReadyView
 from routineplayer.gui.reset_view import ResetView
 from routineplayer.gui.theme import set_font_scale, set_muted
 from routineplayer.runtime.keymap import Command, command_for_key
 
 
 class Page(StrEnum):
+    GET_READY = "get-ready"
     TIMER = "timer"
     WAIT_DONE = "wait-done"
     BREATHING = "breathing"
@@ -73,6 +74,10 @@ class PlayerView(QWidget):
         self.paused.hide()
 
         self.countdown = CountdownLabel()
+        self.rep = FitLabel(sample="Rep 12 of 12")
+        self.rep.setAccessibleName("Repetition")
+        self.rep.hide()
+        self.get_ready = GetReadyView()
         self.reps = FitLabel(sample="12 reps")
         self.reps.setAccessibleName("Repetitions")
         self.done_hint = QLabel("Press Space or Enter when this set is done")
@@ -87,7 +92,8 @@ class PlayerView(QWidget):
 
         self.pages = QStackedWidget()
         self._pages: dict[Page, QWidget] = {
-            Page.TIMER: self.countdown,
+            Page.GET_READY: self.get_ready,
+            Page.TIMER: self._timer_page(),
             Page.WAIT_DONE: self._wait_done_page(),
             Page.BREATHING: self.breathing,
             Page.CHECK: self.check,
@@ -138,6 +144,14 @@ class PlayerView(QWidget):
         layout.addWidget(self.progress)
         layout.addLayout(self._controls())
 
+    def _timer_page(self) -> QWidget:
+        page = QWidget()
+        box = QVBoxLayout(page)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.addWidget(self.rep, 3)  # hidden unless the set counts reps: then digits share
+        box.addWidget(self.countdown, 4)
+        return page
+
     def _wait_done_page(self) -> QWidget:
         page = QWidget()
         box = QVBoxLayout(page)
@@ -185,6 +199,11 @@ class PlayerView(QWidget):
     def show_page(self, page: Page) -> None:
         self.pages.setCurrentWidget(self._pages[page])
         self.done_button.setVisible(page is Page.WAIT_DONE)
+
+    def show_rep(self, text: str) -> None:
+        """'Rep 3 of 6' above the countdown during a set counted aloud; '' hides it."""
+        self.rep.setText(text)
+        self.rep.setVisible(bool(text))
 
     def current_page(self) -> Page:
         current = self.pages.currentWidget()

@@ -10,6 +10,14 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 
+def _done_line(summary: Summary) -> str:
+    """Done out of the whole routine, not out of the sets reached before a stop. When every
+    exercise is one set (a timed step is one set), "exercises" is what a person counted."""
+    planned = max(summary.sets_planned, len(summary.sets))
+    word = "Exercises" if planned == summary.exercises_planned else "Sets"
+    return f"{word} done: {summary.sets_completed} of {planned}"
+
+
 def summary_lines(summary: Summary) -> tuple[str, list[str]]:
     """A heading and the lines under it."""
     if summary.finished:
@@ -20,7 +28,7 @@ def summary_lines(summary: Summary) -> tuple[str, list[str]]:
     if summary.paused >= 1:
         lines[0] += f" (plus {spoken_duration(summary.paused)} paused)"
     if summary.sets:
-        lines.append(f"Sets done: {summary.sets_completed} of {len(summary.sets)}")
+        lines.append(_done_line(summary))
     if summary.checks:
         yes = sum(c.yes for c in summary.checks)
         lines.append(

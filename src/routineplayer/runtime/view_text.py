@@ -5,9 +5,11 @@ Shared by the window, the audio-only view and the terminal player so they all sa
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
-from routineplayer.core.session import State
+from routineplayer.core.model import StepKind
+from routineplayer.core.session import Session, State
 from routineplayer.core.timeline import Segment, SegmentKind, Timeline
 
 
@@ -26,14 +28,40 @@ def set_text(segment: Segment, state: State) -> str:
 
 
 def next_step_text(segments: Sequence[Segment], index: int) -> str:
-    """The next exercise (not the next set of this one): 'Next: Arm circles'."""
+    """The next exercise (not the next set of this one): 'Next: Arm circles'; during a
+    rest-and-reset, the set it is a rest before."""
     if not 0 <= index < len(segments):
         return ""
+    if segments[index].kind is SegmentKind.RESET:
+        return "Next: the same set again"
     current = segments[index].step_index
     for seg in segments[index + 1 :]:
         if seg.step_index != current and seg.kind is not SegmentKind.RESET:
             return f"Next: {seg.title}"
     return "Last step"
+
+
+def time_left(session: Session) -> float:
+    """Seconds left in the routine as it now stands: the rest of this segment, then every
+    segment still to come, with a rest-and-reset and the set it repeats once they are in."""
+    segments, index = session.segments, session.segment_index
+    if index >= len(segments):
+        return 0.0
+    here = max(segments[index].planned - session.elapsed_in_segment(), 0.0)
+    return here + sum(seg.planned for seg in segments[index + 1 :])
+
+
+def rep_text(timeline: Timeline, segment: Segment, elapsed: float) -> str:
+    """'Rep 3 of 6' during a rep set with a tempo, the rep the voice counted last; else ''.
+
+    The timeline counts rep n aloud at (n - 1) * tempo, so this is the same sum."""
+    if segment.kind is not SegmentKind.WORK or not 0 <= segment.step_index < len(timeline.steps):
+        return ""
+    step = timeline.steps[segment.step_index]
+    if step.kind is not StepKind.REPS or not step.tempo or not step.reps:
+        return ""
+    rep = min(math.floor(elapsed / step.tempo + 1e-9) + 1, step.reps)
+    return f"Rep {rep} of {step.reps}"
 
 
 def reps_text(timeline: Timeline, segment: Segment) -> str:

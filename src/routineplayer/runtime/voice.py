@@ -17,7 +17,7 @@ from __future__ import annotations
 import logging
 import queue
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -85,13 +85,14 @@ class Voice(QObject):
     def status(self) -> str:
         return self.player.reason
 
-    def prepare(self, timeline: Timeline) -> None:
+    def prepare(self, timeline: Timeline, also: Iterable[str] = ()) -> None:
         """Render every text the routine may say, in order of first use, in the background:
         the pain questions first (asked before play starts; about half a second of
-        rendering the first time, then cached), then the routine's cues."""
+        rendering the first time, then cached), then the routine's cues, then ``also``
+        (what a front-end says of its own, such as its stop question)."""
         from routineplayer.speech.player import SOUND_BACK
 
-        self.prepare_texts([*all_texts(), *timeline.cue_texts(), SOUND_BACK])
+        self.prepare_texts([*all_texts(), *timeline.cue_texts(), SOUND_BACK, *also])
 
     def apply_settings(self, settings: VoiceSettings) -> None:
         """Use (and keep) a new voice, rate or volume. A render under way is stopped: its

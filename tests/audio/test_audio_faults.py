@@ -18,7 +18,6 @@ from pytestqt.qtbot import QtBot
 from recording import PrivateServer, Recorder, pactl
 from support import at_times, chime_clip, render
 
-from routineplayer.speech import mixer
 from routineplayer.speech.availability import LIBRARY_ENV, detect_engine
 from routineplayer.speech.chimes import FALLBACK
 from routineplayer.speech.player import (
@@ -84,11 +83,9 @@ def player(qtbot: QtBot, audio_sink: str) -> Iterator[CuePlayer]:
 # first cue) they must be heard again. The crash is the dangerous case (mixer.py): Qt drops
 # its PulseAudio context when the server dies, opening a stream before it has reconnected
 # aborts the whole process, and Qt retries only every 3 s, so sound returns later.
-# Without pactl (no pulseaudio-utils) the server's socket is probed, then Qt's retry awaited.
 FAULTS = {
     "sink-removed": (in_background(lambda: pactl("unload-module", sink_module())), 16, 6.5),
     "server-crashed": (PrivateServer.crash, 22, 8.3),
-    "server-crashed-no-pactl": (PrivateServer.crash, 26, 10.4),
 }
 
 
@@ -98,11 +95,8 @@ def test_sound_going_away_mid_play_keeps_time_and_comes_back(
     qtbot: QtBot,
     recorder: Recorder,
     player: CuePlayer,
-    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     breaks, count, heard_again_from = FAULTS[fault]
-    if fault.endswith("no-pactl"):
-        monkeypatch.setattr(mixer, "PACTL", "routineplayer-no-such-pactl")
     started: list[tuple[str, float]] = []
     back: list[tuple[str, float]] = []
     statuses: list[str] = []
@@ -141,7 +135,8 @@ def test_sound_going_away_mid_play_keeps_time_and_comes_back(
     assert min(heard_after(recording, player, t0, heard_again_from, count)) >= 0.7
     assert player.state is PlayerState.READY
     # The player was told: a banner while the sound was gone, cleared and said when back.
-    assert SOUND_LOST_REASON in statuses, statuses
+    # Qt may say the outputs are gone before the stream is found stalled: either banner.
+    assert {SOUND_LOST_REASON, NO_OUTPUT_REASON} & set(statuses), statuses
     assert statuses[-1] == "" and not player.sound_down, statuses
     assert len(back) == 1, "'Sound is back.' is said once"
 

@@ -23,9 +23,10 @@ server is back). So a stream that holds sound but takes none for STALL_S counts 
 and a new one is opened only once the server lists a client with this process's pid
 (`pactl list clients`, polled every PROBE_S while lost): that client is Qt's new context,
 which exists before it connects, so opening is safe again. Without pactl (pulseaudio-utils
-not installed) the server's own socket is probed instead, and a stream is opened once Qt's
-3 s retry has had time to reconnect. ``down_changed`` tells the players when sound stops
-reaching the output and when it is back, whatever the cause.
+is a dependency of the package) the sound stays off until the app starts again: a guess
+(the server's socket answering, then Qt's 3 s retry) aborted the process in testing.
+``down_changed`` tells the players when sound stops reaching the output and when it is
+back, whatever the cause.
 
 ``Mix`` is the pure part (no Qt): it is unit-tested on its own.
 """
@@ -35,7 +36,6 @@ from __future__ import annotations
 import atexit
 import itertools
 import os
-import socket
 import threading
 import time
 from array import array
@@ -64,8 +64,6 @@ PRIME_S = 0.25  # the stream runs on silence this long before a sound that waits
 RETRY_S = 1.0  # a broken stream is rebuilt at most this often
 STALL_S = 0.5  # a stream that holds sound and takes none of it for this long is lost
 PROBE_S = 1.0  # while lost: how often to ask the server whether Qt has reconnected
-PACTL = os.environ.get("ROUTINEPLAYER_PACTL", "pactl")  # tests name a missing one
-QT_RETRY_S = 3.5  # Qt tries a new PulseAudio context every 3 s after losing one
 # From a sample leaving the stream's buffer to its sound at the sink, measured with a
 # PulseAudio null sink recorded by parec (bench_runtime prints what is left over).
 OUTPUT_DELAY_S = float(os.environ.get("ROUTINEPLAYER_OUTPUT_DELAY_S", "0.031"))
@@ -250,28 +248,6 @@ def _silence(n: int) -> array[int]:
     return array("h", bytes(2 * n))
 
 
-def server_listening() -> bool:
-    """Whether the PulseAudio server's native socket takes connections (PipeWire's pulse
-    server listens there too)."""
-    server = os.environ.get("PULSE_SERVER", "")
-    if server.startswith("unix:"):
-        path = server[5:]
-    elif server:
-        return True  # a network server: nothing local to probe; let Qt's retry decide
-    else:
-        runtime = os.environ.get("PULSE_RUNTIME_PATH") or os.path.join(
-            os.environ.get("XDG_RUNTIME_DIR", f"/run/user/{os.getuid()}"), "pulse"
-        )
-        path = os.path.join(runtime, "native")
-    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
-        sock.settimeout(0.2)
-        try:
-            sock.connect(path)
-        except OSError:
-            return False
-    return True
-
-
 def stream_format(rate: int = RATE) -> QAudioFormat:
     fmt = QAudioFormat()
     fmt.setSampleRate(rate)
@@ -303,8 +279,6 @@ class _Feeder(QObject):
         self._moved = 0.0
         self._probe: QProcess | None = None
         self._last_probe = -PROBE_S
-        self._no_pactl = False  # pulseaudio-utils missing: the server's socket is probed
-        self._server_back_at: float | None = None
 
     @Slot()
     def begin(self) -> None:
@@ -361,32 +335,19 @@ class _Feeder(QObject):
         if self._probe is not None or now - self._last_probe < PROBE_S:
             return
         self._last_probe = now
-        if self._no_pactl:
-            self._probe_socket(now)
-            return
         probe = QProcess(self)
         probe.finished.connect(lambda code, _status: self._probed(probe, code))
         probe.errorOccurred.connect(lambda error: self._probe_failed(probe, error))
         self._probe = probe
-        probe.start(PACTL, ["list", "clients"])
+        probe.start("pactl", ["list", "clients"])
 
     def _probe_failed(self, probe: QProcess, error: QProcess.ProcessError) -> None:
+        # No pactl (pulseaudio-utils): nothing tells when opening is safe again, and guessing
+        # aborts the process (tried: the server's socket plus Qt's 3 s retry was not enough).
+        # Stay silent and keep time; the banner says the sound has stopped.
         if error is QProcess.ProcessError.FailedToStart:
             self._probe = None
             probe.deleteLater()
-            self._no_pactl = True
-
-    def _probe_socket(self, now: float) -> None:
-        """Without pactl: once the server's socket takes connections again, wait out Qt's
-        own reconnection (it retries every 3 s) before opening a stream."""
-        if self._server_back_at is None:
-            if server_listening():
-                self._server_back_at = now
-            return
-        if now - self._server_back_at >= QT_RETRY_S:
-            self._server_back_at = None
-            self._lost = False
-            self._open()
 
     def _probed(self, probe: QProcess, code: int) -> None:
         out = bytes(probe.readAllStandardOutput().data()).decode(errors="replace")

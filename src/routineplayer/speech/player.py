@@ -147,7 +147,9 @@ class CuePlayer(QObject):
     @property
     def reason(self) -> str:
         """One line for a banner: why sound or speech is off and how to fix it; "" if fine."""
-        return SOUND_LOST_REASON if self._down else self._reason
+        if self._down and self._state is not PlayerState.VISUAL_ONLY:
+            return SOUND_LOST_REASON
+        return self._reason
 
     @property
     def available(self) -> bool:
@@ -171,20 +173,19 @@ class CuePlayer(QObject):
 
     def _sound_down(self, down: bool) -> None:
         """The output lost its stream, or has it again: say so in the banner, and out loud
-        once it is back (only after it had been lost while this player was ready)."""
-        if self._state is PlayerState.VISUAL_ONLY and not self._down:
-            return  # no output at all: the banner says why already
+        once it is back. Qt may report the outputs gone first (the banner then says there
+        is no output); either way "Sound is back." is said only when the stream plays again."""
         if down == self._down:
             return
         self._down = down
-        self.status_changed.emit(SOUND_LOST_REASON if down else self._reason)
-        if not down:
+        self.status_changed.emit(self.reason)
+        if not down and self._state is not PlayerState.VISUAL_ONLY:
             # The lowest priority: any cue of the routine cuts it rather than waiting for it.
             self.play(SOUND_BACK, SOUND_BACK_PRIORITY)
 
     @property
     def sound_down(self) -> bool:
-        """Sound stopped reaching the output (``reason`` is then SOUND_LOST_REASON)."""
+        """Sound stopped reaching the output (the banner says so, or that there is none)."""
         return self._down
 
     def _outputs_changed(self) -> None:
@@ -192,7 +193,7 @@ class CuePlayer(QObject):
         state, reason = self._evaluate()
         if (state, reason) != (self._state, self._reason):
             self._state, self._reason = state, reason
-            self.status_changed.emit(reason)
+            self.status_changed.emit(self.reason)
 
     # -- settings ------------------------------------------------------------------------
 

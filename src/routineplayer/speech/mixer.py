@@ -22,8 +22,8 @@ pulse/context.c"; measured: from 0.25 s after the kill until Qt's next 3 s retry
 server is back). So a stream that holds sound but takes none for STALL_S counts as lost,
 and a new one is opened only once the server lists a client with this process's pid
 (`pactl list clients`, polled every PROBE_S while lost): that client is Qt's new context,
-which exists before it connects, so opening is safe again. Without pactl (pulseaudio-utils
-is a dependency of the package) the sound stays off until the app starts again: a guess
+which exists before it connects, so opening is safe again. Without pactl (pulseaudio-utils,
+which packaging asks for) the sound stays off until the app starts again: a guess
 (the server's socket answering, then Qt's 3 s retry) aborted the process in testing.
 ``down_changed`` tells the players when sound stops reaching the output and when it is
 back, whatever the cause.

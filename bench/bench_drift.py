@@ -21,7 +21,7 @@ driver also waits for its next whole-second tick. The routine ends at exactly 60
 second, so the naive end drift is its accumulated drift alone. The work cycle starts 125 ms
 after the routine, so the end does not coincide with a busy loop by construction.
 
-Short mode (ROUTINEPLAYER_BENCH_SHORT=1, bench/run_all.py --short): a 15-second timeline of
+Short mode (ROUTINEPLAYER_BENCH_SHORT=1, bench/run_all.py --short): a 20-second timeline of
 the first step's first set alone (its lead-in is most of it), the same work cycle.
 
 Figures go to stdout as `name value unit (target ...)`; details go to stderr.
@@ -55,7 +55,7 @@ FIGURES = (
     "naive_transition_p99_ms",
 )
 SHORT = os.environ.get("ROUTINEPLAYER_BENCH_SHORT") == "1"
-ROUTINE_SECONDS = 15.0 if SHORT else 60.0
+ROUTINE_SECONDS = 20.0 if SHORT else 60.0
 WORK_EVERY_MS = 250
 WORK_MS = 30.0
 WORK_PHASE_MS = 125

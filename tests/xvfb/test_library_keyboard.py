@@ -3,12 +3,10 @@ Enter still work, and typing a word from the middle of a title finds the routine
 
 from __future__ import annotations
 
-import os
-import subprocess
 from pathlib import Path
 
 import pytest
-from test_real_window import ROUTINEPLAYER, WAIT_S, press, wait_for_window, xdotool
+from real_app import WAIT_S, press, running_app, wait_for_window, xdotool
 
 from routineplayer.core.library import Library
 
@@ -21,13 +19,9 @@ def _titles_in_order() -> list[str]:
 @pytest.mark.xvfb
 @pytest.mark.slow
 def test_keys_work_after_help_and_type_ahead_finds_a_word(xvfb: str, tmp_path: Path) -> None:
-    assert ROUTINEPLAYER.exists(), f"{ROUTINEPLAYER} is missing: pip install -e . into the venv"
     first, second = _titles_in_order()[:2]
     jellyfish = Library().resolve("jellyfish-breathing").title
-    env = {**os.environ, "DISPLAY": xvfb, "QT_QPA_PLATFORM": "xcb"}
-    log = (tmp_path / "app.log").open("w")
-    app = subprocess.Popen([str(ROUTINEPLAYER)], env=env, stdout=log, stderr=subprocess.STDOUT)
-    try:
+    with running_app(xvfb, tmp_path) as app:
         main = wait_for_window(xvfb, "^routineplayer$")
         notice = wait_for_window(xvfb, "^When to see a doctor$")  # the first launch only
         press(xvfb, notice, "Return")
@@ -43,10 +37,3 @@ def test_keys_work_after_help_and_type_ahead_finds_a_word(xvfb: str, tmp_path: P
         press(xvfb, prestart, "Escape")
         press(xvfb, main, "ctrl+q")
         assert app.wait(timeout=WAIT_S) == 0
-    finally:
-        if app.poll() is None:
-            app.terminate()
-            app.wait(timeout=30)
-        log.close()
-    output = (tmp_path / "app.log").read_text()
-    assert "Traceback" not in output, output

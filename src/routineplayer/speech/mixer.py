@@ -67,6 +67,8 @@ PROBE_S = 1.0  # while lost: how often to ask the server whether Qt has reconnec
 # From a sample leaving the stream's buffer to its sound at the sink, measured with a
 # PulseAudio null sink recorded by parec (bench_runtime prints what is left over).
 OUTPUT_DELAY_S = float(os.environ.get("ROUTINEPLAYER_OUTPUT_DELAY_S", "0.031"))
+# A sound asked for now is written at the next feeder tick, then takes that path.
+NOW_DELAY_S = TICK_MS / 1000 + OUTPUT_DELAY_S
 
 
 @dataclass

@@ -27,11 +27,10 @@ from PySide6.QtMultimedia import QMediaDevices
 from routineplayer.speech.availability import SpeechEngine, detect_engine
 from routineplayer.speech.cache import SpeechCache, VoiceSettings
 from routineplayer.speech.chimes import CHIME_NAMES, FALLBACK, chime_path
-from routineplayer.speech.mixer import RATE, AudioOutput, shared_output
+from routineplayer.speech.mixer import NOW_DELAY_S, RATE, AudioOutput, shared_output
 from routineplayer.speech.voice_policy import Action, VoiceTiming, decide, too_late
 from routineplayer.speech.wavtools import AudioFormatError, load_clip
 
-OUTPUT_LATENCY_S = 0.04  # play() to sound, measured here; a voice is heard this much later
 END_GRACE_MS = 20  # the voice is free this long after its clip should have been heard
 CHIME_LEVEL = 0.8  # relative to the voice
 
@@ -327,7 +326,7 @@ class CuePlayer(QObject):
             end = at + seconds
         else:
             token = self._mix.start_voice(clip, self._settings.volume, self._owner)
-            end = self._clock() + seconds + OUTPUT_LATENCY_S
+            end = self._clock() + seconds + NOW_DELAY_S
         self._current = _Voice(request.text, request.priority, token, end, ahead=request.ahead)
         self._end_timer.start(max(0, round((end - self._clock()) * 1000)) + END_GRACE_MS)
         self.cue_started.emit(request.text)

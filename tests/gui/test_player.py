@@ -172,7 +172,19 @@ def test_audio_only_toggle(start) -> None:
     assert window.stack.currentWidget() is window.audio_view
     assert window.isFullScreen()
     assert window.audio_view.title.text().startswith("Warm-up")
+    # Getting ready reads differently from working, in audio-only mode too.
+    left = format_remaining(player.session.remaining())
+    assert window.audio_view.countdown.text() == f"Starts in {left}"
+    ready_size = window.audio_view.countdown.font().pixelSize()
+    for _ in range(5):  # the opening words, then the first step's get-ready
+        if player.session.state is State.WORKING:
+            break
+        player.advance((player.session.remaining() or 0.0) + 0.5)
+    assert player.session.state is State.WORKING
     assert window.audio_view.countdown.text() == format_remaining(player.session.remaining())
+    assert window.audio_view.countdown.font().pixelSize() > 1.5 * ready_size
+    player.driver.back()  # to this step's get-ready again
+    assert player.session.state is State.LEAD_IN
     player.key(K.Key_X)  # any key is the primary action: here, pause
     assert player.session.state is State.PAUSED
     player.key(K.Key_Z)

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication
 
 from routineplayer import APP_ID, APP_NAME
 from routineplayer.core.paths import DataNotFoundError, assets_dir
+from routineplayer.gui.app_style import apply_style
 from routineplayer.runtime.main_thread_gc import collect_on_this_thread
 
 if TYPE_CHECKING:
@@ -39,6 +40,7 @@ def create_application(argv: Sequence[str] = ()) -> QApplication:
     app.setOrganizationName(APP_NAME)
     QGuiApplication.setDesktopFileName(APP_ID)
     app.setWindowIcon(app_icon())
+    apply_style(app)
     collect_on_this_thread(app)  # before any thread starts: cycles are collected here only
     return app
 

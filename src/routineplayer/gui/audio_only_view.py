@@ -12,6 +12,7 @@ from PySide6.QtGui import QKeyEvent, QMouseEvent
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from routineplayer.gui.countdown import CountdownLabel
+from routineplayer.gui.progress_ring import ProgressRing
 from routineplayer.gui.theme import audio_only_palette, set_font_scale
 from routineplayer.runtime.keymap import Command, command_for_key
 
@@ -33,6 +34,9 @@ class AudioOnlyView(QWidget):
         self.setAutoFillBackground(True)
         self.setPalette(audio_only_palette())
         self.countdown = CountdownLabel()
+        self.ring = ProgressRing(self.countdown)
+        self.ring.set_dim(True)
+        self.ring.setAccessibleName("Step progress")
         self.title = QLabel()
         self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.title.setWordWrap(True)
@@ -54,15 +58,27 @@ class AudioOnlyView(QWidget):
         layout.setContentsMargins(48, 48, 48, 24)
         layout.addStretch(1)
         layout.addWidget(self.paused)
-        layout.addWidget(self.countdown, 5)
+        layout.addWidget(self.ring, 5)
         layout.addWidget(self.title, 1)
         layout.addStretch(1)
         layout.addWidget(self.hint)
 
-    def show_status(self, title: str, remaining: float | None, *, paused: bool = False) -> None:
+    def show_status(
+        self,
+        title: str,
+        remaining: float | None,
+        *,
+        paused: bool = False,
+        fraction: float = 1.0,
+        getting_ready: bool = False,
+    ) -> None:
         self.title.setText(title)
         self.countdown.show_remaining(remaining)
+        if getting_ready and self.countdown.text():
+            # Longer words fit in smaller type: getting ready never looks like working.
+            self.countdown.setText(f"Starts in {self.countdown.text()}")
         self.paused.setVisible(paused)
+        self.ring.set_fraction(fraction)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         event.accept()

@@ -11,6 +11,7 @@ from routineplayer.core.timeline import BreathPhase
 from routineplayer.gui.breath_motion import breath_at
 from routineplayer.gui.countdown import FitLabel, format_remaining
 from routineplayer.gui.jellyfish_widget import JellyfishWidget
+from routineplayer.gui.progress_ring import ProgressRing
 from routineplayer.gui.theme import set_font_scale, set_muted
 
 
@@ -27,7 +28,9 @@ class BreathingView(QWidget):
         set_muted(self.time_left)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.jellyfish, 7)
+        self.ring = ProgressRing(self.jellyfish, inner=0.74)
+        self.ring.setAccessibleName("Breathing progress")
+        layout.addWidget(self.ring, 7)
         layout.addWidget(self.phase_words, 2)
         layout.addWidget(self.time_left)
 

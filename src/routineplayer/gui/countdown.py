@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import math
+import re
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QFontMetricsF, QResizeEvent
 from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
+from routineplayer.gui.design_tokens import Mood
+from routineplayer.gui.progress_ring import ProgressRing
 from routineplayer.gui.theme import set_muted
 
 
@@ -78,13 +81,18 @@ class CountdownLabel(FitLabel):
         self.setFont(font)
 
     def show_remaining(self, seconds: float | None) -> None:
-        self.setText(format_remaining(seconds))
+        text = format_remaining(seconds)
+        # Sized for the widest text of the same shape ("00", "0:00"): as large as the box
+        # allows, and steady while the digits change.
+        self._sample = re.sub(r"\d", "0", text)
+        self.setText(text)
         self.setAccessibleDescription(f"{self.text()} left" if self.text() else "")
 
 
 class GetReadyView(QWidget):
-    """Before a step: "Get ready" and a modest "Starts in 0:11", never the work's giant digits,
-    so a glance from the floor tells getting ready from working."""
+    """Before a step: "Get ready" and a modest "Starts in 0:11" in a smaller ring of the
+    get-ready colour, never the work's giant digits, so a glance from the floor tells getting
+    ready from working."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -93,11 +101,19 @@ class GetReadyView(QWidget):
         self.countdown = FitLabel(sample="Starts in 00:00")
         self.countdown.setAccessibleName("Starts in")
         set_muted(self.countdown)
+        inside = QWidget()
+        words = QVBoxLayout(inside)
+        words.setContentsMargins(0, 0, 0, 0)
+        words.addWidget(self.heading, 3)
+        words.addWidget(self.countdown, 2)
+        self.ring = ProgressRing(inside, inner=0.7)
+        self.ring.set_mood(Mood.GET_READY)
+        self.ring.setAccessibleName("Time to get ready")
         box = QVBoxLayout(self)
-        box.addStretch(3)
-        box.addWidget(self.heading, 3)
-        box.addWidget(self.countdown, 2)
-        box.addStretch(3)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.addStretch(1)
+        box.addWidget(self.ring, 5)  # about two thirds of the working ring's height
+        box.addStretch(1)
 
     def show_remaining(self, seconds: float | None) -> None:
         left = format_remaining(seconds)

@@ -164,6 +164,8 @@ def question_dialog(
     return box
 
 
+# Said as the dialog opens: in audio-only mode, or across the room, nobody reads it.
+STOP_QUESTION_SPOKEN = "Stop the routine? Press Enter or Y to stop, Escape or N to carry on."
 STOP_DIALOG_MIN_WIDTH = 440
 STOP_DIALOG_MAX_WIDTH = 760
 

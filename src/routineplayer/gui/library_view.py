@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from routineplayer.gui.icons import set_icon
 from routineplayer.gui.theme import muted, scaled_font, set_font_scale
 from routineplayer.runtime.keymap import Command, command_for_key
 
@@ -259,7 +260,9 @@ class LibraryView(QWidget):
         )
         self.start_button = QPushButton("Start")
         self.start_button.setAccessibleName("Start the selected routine")
-        self.start_button.setMinimumHeight(40)
+        self.start_button.setProperty("primary", True)
+        set_icon(self.start_button, "media-playback-start")
+        self.start_button.setMinimumHeight(44)
         set_font_scale(self.start_button, 1.2, bold=True)
         self.start_button.clicked.connect(self._start_current)
         self.hint = QLabel(HINT)
@@ -292,8 +295,8 @@ class LibraryView(QWidget):
                 button = QToolButton()
                 button.setDefaultAction(action)
                 button.setAccessibleName(action.text().replace("&", "").rstrip("…"))
-                button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-                button.setMinimumHeight(34)
+                button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+                button.setMinimumHeight(36)
                 button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
                 row.addWidget(button)
 

@@ -17,9 +17,10 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QCloseEvent, QKeyEvent
-from PySide6.QtWidgets import QMainWindow, QStackedWidget, QWidget
+from PySide6.QtWidgets import QAbstractButton, QMainWindow, QStackedWidget, QWidget
 
 from routineplayer import APP_NAME
+from routineplayer.gui.icons import refresh_icons
 from routineplayer.gui.library_view import LibraryView, RoutineCard
 from routineplayer.gui.routine_source import RoutineSource
 from routineplayer.gui.theme import refresh_muted
@@ -379,6 +380,8 @@ class MainWindow(QMainWindow):
         # secondary text was given its own palette, so derive it again.
         if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange):
             refresh_muted(self)
+            refresh_icons(self.findChildren(QAbstractButton))
+            self.menu_actions.apply_icons()
         super().changeEvent(event)
 
     def closeEvent(self, event: QCloseEvent) -> None:

@@ -24,7 +24,13 @@ from routineplayer.core.rating_prompts import PainAnswer, When
 from routineplayer.core.session import State
 from routineplayer.core.timeline import Timeline
 from routineplayer.gui.audio_only_view import AudioOnlyView
-from routineplayer.gui.dialogs import Ask, PrestartDialog, SummaryDialog, confirm_stop_dialog
+from routineplayer.gui.dialogs import (
+    STOP_QUESTION_SPOKEN,
+    Ask,
+    PrestartDialog,
+    SummaryDialog,
+    confirm_stop_dialog,
+)
 from routineplayer.gui.journal.pain_prompt import PainDialog
 from routineplayer.gui.journal.safety_dialog import confirm_start
 from routineplayer.gui.keep_awake import KeepAwake
@@ -32,6 +38,7 @@ from routineplayer.gui.player_controller import PlayerController
 from routineplayer.gui.player_view import PlayerView
 from routineplayer.runtime.session_driver import CueSink, SessionDriver
 from routineplayer.runtime.session_flow import SessionFlow, Stage
+from routineplayer.runtime.speak import QUESTION_CHIME, say
 from routineplayer.runtime.voice import Voice
 
 if TYPE_CHECKING:
@@ -236,7 +243,10 @@ class Playback(QObject):
 
     def _confirm_stop(self) -> None:
         controller = self.controller
-        if controller is None or not self.ask(confirm_stop_dialog(self.widget)):
+        if controller is None:
+            return
+        say(self.sink, STOP_QUESTION_SPOKEN, chime=QUESTION_CHIME)
+        if not self.ask(confirm_stop_dialog(self.widget)):
             return
         if controller.session.state is State.IDLE:  # still waiting for the voice: nothing ran
             if self.flow is not None:

@@ -14,6 +14,7 @@ from routineplayer.core.session import RUNNING, Event, EventKind, Session, State
 from routineplayer.core.timeline import Segment, SegmentKind, Timeline
 from routineplayer.gui.audio_only_view import AudioOnlyView
 from routineplayer.gui.countdown import time_left_text
+from routineplayer.gui.design_tokens import Mood
 from routineplayer.gui.player_view import Page, PlayerView
 from routineplayer.runtime.commands import dispatch
 from routineplayer.runtime.keymap import Command
@@ -24,6 +25,7 @@ from routineplayer.runtime.view_text import (
     rep_text,
     reps_text,
     set_text,
+    sets_ahead_text,
     time_left,
 )
 
@@ -33,6 +35,8 @@ _PAGE_FOR_STATE = {
     State.CHECKING: Page.CHECK,
     State.RESETTING: Page.RESET,
 }
+
+_MOOD_FOR_PAGE = {Page.GET_READY: Mood.GET_READY, Page.RESET: Mood.REST, Page.CHECK: Mood.CHECK}
 
 
 class PlayerController(QObject):
@@ -130,12 +134,20 @@ class PlayerController(QObject):
         page = self._page_for(shown_state, segment)
         view.show_page(page)
         view.title.setText(segment.title)
-        view.set_info.setText(set_text(segment, shown_state))
+        # The get-ready page says "Get ready" itself, in large type.
+        info = sets_ahead_text(segment) if page is Page.GET_READY else None
+        view.set_info.setText(set_text(segment, shown_state) if info is None else info)
         view.next_step.setText(next_step_text(session.segments, session.segment_index))
         view.instruction.setText("" if page in (Page.CHECK, Page.RESET) else segment.instruction)
         # Said and already on screen in large type (the question, the reset cue): no caption.
         shown = bool(segment.instruction) and self._caption.startswith(segment.instruction)
         view.set_caption("" if shown and page in (Page.CHECK, Page.RESET) else self._caption)
+        total = segment.duration or 0.0
+        fraction = remaining / total if remaining is not None and total > 0 else 1.0
+        view.show_segment_progress(
+            fraction,
+            Mood.PAUSED if state is State.PAUSED else _MOOD_FOR_PAGE.get(page, Mood.WORKING),
+        )
         if page is Page.TIMER:
             view.countdown.show_remaining(remaining)
             view.show_rep(rep_text(self.timeline, segment, session.elapsed_in_segment()))
@@ -154,7 +166,13 @@ class PlayerController(QObject):
         if page is Page.BREATHING:
             self.animate()
         title = audio_only_title(segment, shown_state)
-        self.audio_view.show_status(title, remaining, paused=state is State.PAUSED)
+        self.audio_view.show_status(
+            title,
+            remaining,
+            paused=state is State.PAUSED,
+            fraction=fraction,
+            getting_ready=page is Page.GET_READY,
+        )
 
     def _page_for(self, state: State, segment: Segment) -> Page:
         if state is State.WORKING and segment.breath:

@@ -24,6 +24,10 @@ from PySide6.QtWidgets import (
 from routineplayer.gui.breathing_view import BreathingView
 from routineplayer.gui.check_prompt import CheckPrompt
 from routineplayer.gui.countdown import CountdownLabel, FitLabel, GetReadyView
+from routineplayer.gui.design_tokens import HEADING, LEAD, TITLE, TOUCH_TARGET, Mood
+from routineplayer.gui.icons import set_icon
+from routineplayer.gui.page_keys import focusable_keeping_page_keys
+from routineplayer.gui.progress_ring import ProgressRing
 from routineplayer.gui.reset_view import ResetView
 from routineplayer.gui.theme import set_font_scale, set_muted
 from routineplayer.runtime.keymap import Command, command_for_key
@@ -62,11 +66,11 @@ class PlayerView(QWidget):
         self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.title.setWordWrap(True)
         self.title.setAccessibleName("Step")
-        set_font_scale(self.title, 2.4, bold=True)
+        set_font_scale(self.title, TITLE, bold=True)
         self.set_info = QLabel()
         self.set_info.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.set_info.setAccessibleName("Set and side")
-        set_font_scale(self.set_info, 1.6)
+        set_font_scale(self.set_info, HEADING)
         self.paused = QLabel("Paused — press Space to carry on")
         self.paused.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.paused.setAccessibleName("Paused")
@@ -74,7 +78,7 @@ class PlayerView(QWidget):
         self.paused.hide()
 
         self.countdown = CountdownLabel()
-        self.rep = FitLabel(sample="Rep 12 of 12")
+        self.rep = FitLabel()
         self.rep.setAccessibleName("Repetition")
         self.rep.hide()
         self.get_ready = GetReadyView()
@@ -88,6 +92,8 @@ class PlayerView(QWidget):
         self.check.answered.connect(
             lambda yes: self.command.emit(Command.YES if yes else Command.NO)
         )
+        for answer in (self.check.yes_button, self.check.no_button):
+            focusable_keeping_page_keys(answer, self)
         self.reset = ResetView()
 
         self.pages = QStackedWidget()
@@ -106,7 +112,7 @@ class PlayerView(QWidget):
         self.instruction.setWordWrap(True)
         self.instruction.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.instruction.setAccessibleName("Instruction")
-        set_font_scale(self.instruction, 1.6)
+        set_font_scale(self.instruction, LEAD)
         self.caption = QLabel()
         self.caption.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.caption.setWordWrap(True)
@@ -145,12 +151,16 @@ class PlayerView(QWidget):
         layout.addLayout(self._controls())
 
     def _timer_page(self) -> QWidget:
-        page = QWidget()
-        box = QVBoxLayout(page)
+        inside = QWidget()
+        box = QVBoxLayout(inside)
         box.setContentsMargins(0, 0, 0, 0)
-        box.addWidget(self.rep, 3)  # hidden unless the set counts reps: then digits share
-        box.addWidget(self.countdown, 4)
-        return page
+        box.setSpacing(0)
+        # The rep is hidden unless the set counts reps: then it leads, the seconds under it.
+        box.addWidget(self.rep, 3)
+        box.addWidget(self.countdown, 2)
+        self.ring = ProgressRing(inside, inner=0.7)
+        self.ring.setAccessibleName("Step progress")
+        return self.ring
 
     def _wait_done_page(self) -> QWidget:
         page = QWidget()
@@ -164,11 +174,11 @@ class PlayerView(QWidget):
         button.setAccessibleName(text)
         button.setAccessibleDescription(description)
         button.setToolTip(description)
-        # Keys are the player's own (Space must never "click" whichever button has focus).
-        button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        # Space must never "click" whichever button has focus: it is the player's pause.
+        focusable_keeping_page_keys(button, self)
         button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-        button.setMinimumHeight(44)
-        set_font_scale(button, 1.15)
+        button.setMinimumHeight(TOUCH_TARGET)
+        set_font_scale(button, 1.1)
         button.clicked.connect(lambda: self.command.emit(command))
         return button
 
@@ -176,10 +186,21 @@ class PlayerView(QWidget):
         self.back_button = self._button("Back", Command.BACK, "Previous step (←)")
         self.pause_button = self._button("Pause", Command.PAUSE_OR_DONE, "Pause (Space)")
         self.done_button = self._button("Done", Command.PRIMARY, "This set is done (Enter)")
+        self.done_button.setProperty("primary", True)
         self.skip_button = self._button("Skip", Command.SKIP, "Next step (→)")
         self.stop_button = self._button("Stop", Command.STOP, "Stop the routine (Esc)")
         self.audio_button = self._button("Audio only", Command.AUDIO_ONLY, "Dim floor mode (A)")
         self.help_button = self._button("Keys", Command.HELP, "All keys (F1)")
+        for button, name in (
+            (self.back_button, "media-skip-backward"),
+            (self.pause_button, "media-playback-pause"),
+            (self.done_button, "object-select"),
+            (self.skip_button, "media-skip-forward"),
+            (self.stop_button, "media-playback-stop"),
+            (self.audio_button, "audio-headphones"),
+            (self.help_button, "input-keyboard"),
+        ):
+            set_icon(button, name)
         row = QHBoxLayout()
         for button in (
             self.back_button,
@@ -212,8 +233,24 @@ class PlayerView(QWidget):
     def set_paused(self, paused: bool) -> None:
         self.paused.setVisible(paused)
         text = "Carry on" if paused else "Pause"
-        self.pause_button.setText(text)
-        self.pause_button.setAccessibleName(text)
+        if self.pause_button.text() != text:
+            self.pause_button.setText(text)
+            self.pause_button.setAccessibleName(text)
+            icon = "media-playback-start" if paused else "media-playback-pause"
+            set_icon(self.pause_button, icon)
+
+    def show_segment_progress(self, fraction: float, mood: Mood) -> None:
+        """The ring of the page shown: the part of this timed segment still to go."""
+        rings = {
+            Page.TIMER: self.ring,
+            Page.GET_READY: self.get_ready.ring,
+            Page.RESET: self.reset.ring,
+            Page.BREATHING: self.breathing.ring,
+        }
+        ring = rings.get(self.current_page())
+        if ring is not None:
+            ring.set_fraction(fraction)
+            ring.set_mood(mood)
 
     def set_progress(self, fraction: float) -> None:
         value = round(min(max(fraction, 0.0), 1.0) * PROGRESS_STEPS)

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QKeySequence, QPalette
 from PySide6.QtWidgets import QMainWindow, QMenuBar, QToolButton
+
+from routineplayer.gui.icons import icon
 
 
 class WindowActions:
@@ -50,6 +52,19 @@ class WindowActions:
             self.new, self.import_, self.history, self.assessment, self.safety,
             self.voice_settings,
         )  # fmt: skip
+        self._icons = {
+            self.new: "document-new", self.duplicate: "edit-copy", self.edit: "document-edit",
+            self.import_: "document-open", self.export: "document-send",
+            self.history: "document-open-recent", self.assessment: "view-list",
+            self.safety: "dialog-warning", self.keys: "input-keyboard",
+        }  # fmt: skip
+        self.apply_icons()
+
+    def apply_icons(self) -> None:
+        """Each action's icon in the window's text colour (again after a light/dark switch)."""
+        colour = self._window.palette().color(QPalette.ColorRole.ButtonText)
+        for action, name in self._icons.items():
+            action.setIcon(icon(name, colour))
 
     def _make(
         self,

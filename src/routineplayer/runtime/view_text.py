@@ -16,8 +16,8 @@ from routineplayer.core.timeline import Segment, SegmentKind, Timeline
 def set_text(segment: Segment, state: State) -> str:
     """'Set 2 of 3 · Left arm', 'Get ready', 'After set 1 of 2', or ''."""
     if state is State.LEAD_IN or segment.kind is SegmentKind.LEAD_IN:
-        sets = f" · {segment.set_count} sets" if segment.set_count > 1 else ""
-        return f"Get ready{sets}"
+        sets = sets_ahead_text(segment)
+        return f"Get ready · {sets}" if sets else "Get ready"
     parts = []
     if segment.set_count > 1:
         prefix = "After set" if segment.kind is SegmentKind.CHECK else "Set"
@@ -25,6 +25,11 @@ def set_text(segment: Segment, state: State) -> str:
     if segment.side:
         parts.append(segment.side[:1].upper() + segment.side[1:])
     return " · ".join(parts)
+
+
+def sets_ahead_text(segment: Segment) -> str:
+    """What a get-ready leads into, beside its own "Get ready": '3 sets', or ''."""
+    return f"{segment.set_count} sets" if segment.set_count > 1 else ""
 
 
 def next_step_text(segments: Sequence[Segment], index: int) -> str:

@@ -13,11 +13,24 @@ from routineplayer.gui.app_style import THEME_ENV, apply_style, palette_for, sty
 from routineplayer.gui.design_tokens import DARK, LIGHT, Mood
 from routineplayer.gui.dialogs import STOP_QUESTION_SPOKEN, StopDialog
 from routineplayer.gui.player_view import Page
+from routineplayer.gui.theme import audio_only_palette
 
 WARM_UP = "Warm-up"
 SLIDES = "Upper-back slides"
 JELLYFISH = "Jellyfish breathing relaxation"
 K = Qt.Key
+
+
+def luminance(hex_colour: str) -> float:
+    channels = [int(hex_colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+
+def contrast(a: str, b: str) -> float:
+    """The WCAG contrast ratio of two colours."""
+    hi, lo = sorted((luminance(a), luminance(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
 
 
 def ring_shows(player, mood: Mood) -> None:
@@ -139,6 +152,23 @@ def test_the_check_answers_take_tab_and_enter(start, qtbot) -> None:
     assert player.session.state is not State.RESETTING
 
 
+def test_audio_only_is_dark_dim_and_readable(start) -> None:
+    player = start(WARM_UP)
+    player.key(K.Key_A)
+    audio = player.window.audio_view
+    floor = audio_only_palette()
+    background = floor.color(QPalette.ColorRole.Window)
+    for label in (audio.countdown, audio.title, audio.paused):
+        ink = label.palette().color(QPalette.ColorRole.WindowText)
+        assert ink == floor.color(QPalette.ColorRole.WindowText), label.accessibleName()
+        assert contrast(ink.name(), background.name()) >= 7
+    # Pixels, not only palettes: the digits are drawn in that colour on the black.
+    image = audio.countdown.grab().toImage()
+    colours = {image.pixelColor(x, y).name() for x in range(0, image.width(), 4)
+               for y in range(0, image.height(), 4)}  # fmt: skip
+    assert floor.color(QPalette.ColorRole.WindowText).name() in colours
+
+
 def test_light_and_dark_follow_the_setting(qapp, monkeypatch) -> None:
     before = (qapp.palette(), qapp.styleSheet(), qapp.style().name())
     try:
@@ -156,15 +186,6 @@ def test_light_and_dark_follow_the_setting(qapp, monkeypatch) -> None:
 
 
 def test_text_keeps_its_contrast_in_both_palettes() -> None:
-    def luminance(hex_colour: str) -> float:
-        channels = [int(hex_colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
-        lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
-        return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
-
-    def contrast(a: str, b: str) -> float:
-        hi, lo = sorted((luminance(a), luminance(b)), reverse=True)
-        return (hi + 0.05) / (lo + 0.05)
-
     for colours in (LIGHT, DARK):
         for background in (colours.window, colours.surface):
             assert contrast(colours.text, background) >= 7

@@ -35,6 +35,21 @@ def test_next_after_a_yes_is_the_same_set_again() -> None:
     assert next_step_text(session.segments, session.segment_index) == "Next: the same set again"
 
 
+def test_next_during_a_rest_between_sets_is_the_next_set() -> None:
+    session, clock = session_of(builtin_timeline("upper-back-slides"))
+    play(
+        session, clock, until=lambda s: s.segment is not None and s.segment.kind is SegmentKind.REST
+    )
+    rest = session.segment
+    following = next(
+        s for s in session.segments[session.segment_index + 1 :] if s.kind is SegmentKind.WORK
+    )
+    assert following.step_index == rest.step_index and following.set_number == 2
+    assert next_step_text(session.segments, session.segment_index) == (
+        f"Next: {following.title}, set 2 of {following.set_count}"
+    )
+
+
 def test_the_rep_shown_is_the_rep_counted_aloud() -> None:
     timeline = timeline_of(Step(StepKind.REPS, title="Slides", reps=6, tempo=5.0))
     work = next(s for s in timeline.segments if s.kind is SegmentKind.WORK)

@@ -54,6 +54,10 @@ class AudioOnlyView(QWidget):
         hint_palette = self.hint.palette()
         hint_palette.setColor(self.hint.foregroundRole(), Qt.GlobalColor.darkGray)
         self.hint.setPalette(hint_palette)
+        # With the application's style sheet on, a palette no longer passes to children:
+        # each is given the floor palette itself.
+        for child in (self.ring, self.countdown, self.title, self.paused):
+            child.setPalette(self.palette())
         layout = QVBoxLayout(self)
         layout.setContentsMargins(48, 48, 48, 24)
         layout.addStretch(1)

@@ -12,7 +12,7 @@ from routineplayer.gui.breath_motion import breath_at
 from routineplayer.gui.countdown import FitLabel, format_remaining
 from routineplayer.gui.jellyfish_widget import JellyfishWidget
 from routineplayer.gui.progress_ring import ProgressRing
-from routineplayer.gui.theme import set_font_scale, set_muted
+from routineplayer.gui.theme import set_muted, set_type
 
 
 class BreathingView(QWidget):
@@ -24,7 +24,7 @@ class BreathingView(QWidget):
         self.time_left = QLabel()
         self.time_left.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.time_left.setAccessibleName("Time left")
-        set_font_scale(self.time_left, 1.4)
+        set_type(self.time_left, 1.4)
         set_muted(self.time_left)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

@@ -5,8 +5,11 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
-from routineplayer.gui.theme import set_font_scale, set_muted
+from routineplayer.gui.design_tokens import HEADING
+from routineplayer.gui.theme import set_muted, set_type
 
+QUESTION_SCALE = 3.0
+ANSWER_MAX_WIDTH, ANSWER_MAX_HEIGHT = 760, 320
 KEYS_HINT = "Yes: Y, ← or Page Up      No: N, → or Page Down"
 
 
@@ -18,8 +21,8 @@ class AnswerButton(QPushButton):
         super().__init__(parent)
         self.answer = QLabel()
         self.meaning = QLabel()
-        set_font_scale(self.answer, 2.4, bold=True)
-        set_font_scale(self.meaning, 1.5)
+        set_type(self.answer, 2.4, bold=True)
+        set_type(self.meaning, 1.5)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 12)
         layout.addStretch(1)
@@ -52,7 +55,6 @@ class CheckPrompt(QWidget):
         self.question.setWordWrap(True)
         self.question.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.question.setAccessibleName("Check question")
-        set_font_scale(self.question, 3.0, bold=True)
 
         self.yes_button = AnswerButton("Yes", "Rest and reset, then do the set again")
         self.no_button = AnswerButton("No", "Carry on")
@@ -62,14 +64,18 @@ class CheckPrompt(QWidget):
         self.hint = QLabel(KEYS_HINT)
         self.hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.hint.setAccessibleName("Keys to answer")
-        set_font_scale(self.hint, 1.2)
+        set_type(self.hint, 1.2)
         set_muted(self.hint)
 
         buttons = QHBoxLayout()
         buttons.setSpacing(32)
-        # Equal stretch and no width from the words: the two targets are always the same size.
-        buttons.addWidget(self.yes_button, 1)
-        buttons.addWidget(self.no_button, 1)
+        # Equal stretch and no width from the words: the two targets are always the same size,
+        # and on a large screen no bigger than a hand needs (centred, not blank panels).
+        buttons.addStretch(0)
+        for answer in (self.yes_button, self.no_button):
+            answer.setMaximumSize(ANSWER_MAX_WIDTH, ANSWER_MAX_HEIGHT)
+            buttons.addWidget(answer, 1)
+        buttons.addStretch(0)
         layout = QVBoxLayout(self)
         layout.addStretch(1)
         layout.addWidget(self.question)
@@ -88,6 +94,8 @@ class CheckPrompt(QWidget):
 
     def _show(self, text: str, *, answering: bool) -> None:
         self.question.setText(text)
+        # The question is a few words; the note that the resets are used up is sentences.
+        set_type(self.question, QUESTION_SCALE if answering else HEADING, bold=True)
         self.setAccessibleDescription(text)
         self.yes_button.setVisible(answering)
         self.hint.setText(KEYS_HINT if answering else "Enter, N or → moves on to the next exercise")

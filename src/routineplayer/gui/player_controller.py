@@ -139,9 +139,11 @@ class PlayerController(QObject):
         view.set_info.setText(set_text(segment, shown_state) if info is None else info)
         view.next_step.setText(next_step_text(session.segments, session.segment_index))
         view.instruction.setText("" if page in (Page.CHECK, Page.RESET) else segment.instruction)
-        # Said and already on screen in large type (the question, the reset cue): no caption.
-        shown = bool(segment.instruction) and self._caption.startswith(segment.instruction)
-        view.set_caption("" if shown and page in (Page.CHECK, Page.RESET) else self._caption)
+        # What was said is shown only when it adds to what is on screen already (the
+        # instruction, the question, the reset cue), never the same words twice.
+        on_screen = segment.instruction
+        repeated = bool(on_screen) and (on_screen in self._caption or self._caption in on_screen)
+        view.set_caption("" if repeated else self._caption)
         total = segment.duration or 0.0
         fraction = remaining / total if remaining is not None and total > 0 else 1.0
         view.show_segment_progress(

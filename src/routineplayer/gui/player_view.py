@@ -9,7 +9,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QKeyEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -29,7 +29,7 @@ from routineplayer.gui.icons import set_icon
 from routineplayer.gui.page_keys import focusable_keeping_page_keys
 from routineplayer.gui.progress_ring import ProgressRing
 from routineplayer.gui.reset_view import ResetView
-from routineplayer.gui.theme import set_font_scale, set_muted
+from routineplayer.gui.theme import set_muted, set_type, zoom_type
 from routineplayer.runtime.keymap import Command, command_for_key
 
 
@@ -43,6 +43,10 @@ class Page(StrEnum):
 
 
 PROGRESS_STEPS = 1000
+# The window size the type scale is drawn for; a larger window grows the words with it.
+DESIGN_SIZE = (1100, 760)
+MAX_ZOOM = 2.0
+READING_WIDTH_EM = 60  # an instruction wider than this is hard to read in one sweep
 
 
 class PlayerView(QWidget):
@@ -66,15 +70,15 @@ class PlayerView(QWidget):
         self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.title.setWordWrap(True)
         self.title.setAccessibleName("Step")
-        set_font_scale(self.title, TITLE, bold=True)
+        set_type(self.title, TITLE, bold=True)
         self.set_info = QLabel()
         self.set_info.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.set_info.setAccessibleName("Set and side")
-        set_font_scale(self.set_info, HEADING)
+        set_type(self.set_info, HEADING)
         self.paused = QLabel("Paused — press Space to carry on")
         self.paused.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.paused.setAccessibleName("Paused")
-        set_font_scale(self.paused, 1.4, bold=True)
+        set_type(self.paused, 1.4, bold=True)
         self.paused.hide()
 
         self.countdown = CountdownLabel()
@@ -86,7 +90,7 @@ class PlayerView(QWidget):
         self.reps.setAccessibleName("Repetitions")
         self.done_hint = QLabel("Press Space or Enter when this set is done")
         self.done_hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        set_font_scale(self.done_hint, 1.3)
+        set_type(self.done_hint, 1.3)
         self.breathing = BreathingView()
         self.check = CheckPrompt()
         self.check.answered.connect(
@@ -112,22 +116,22 @@ class PlayerView(QWidget):
         self.instruction.setWordWrap(True)
         self.instruction.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.instruction.setAccessibleName("Instruction")
-        set_font_scale(self.instruction, LEAD)
+        set_type(self.instruction, LEAD)
         self.caption = QLabel()
         self.caption.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.caption.setWordWrap(True)
         self.caption.setAccessibleName("Last spoken cue")
-        set_font_scale(self.caption, 1.1)
+        set_type(self.caption, 1.1)
         set_muted(self.caption)
         self.next_step = QLabel()
         self.next_step.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         self.next_step.setAccessibleName("Next step")
-        set_font_scale(self.next_step, 1.2)
+        set_type(self.next_step, 1.2)
         set_muted(self.next_step)
         self.time_left = QLabel()
         self.time_left.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.time_left.setAccessibleName("Routine time left")
-        set_font_scale(self.time_left, 1.2)
+        set_type(self.time_left, 1.2)
         set_muted(self.time_left)
         self.progress = QProgressBar()
         self.progress.setRange(0, PROGRESS_STEPS)
@@ -165,8 +169,10 @@ class PlayerView(QWidget):
     def _wait_done_page(self) -> QWidget:
         page = QWidget()
         box = QVBoxLayout(page)
-        box.addWidget(self.reps, 4)
-        box.addWidget(self.done_hint, 1)
+        box.addStretch(1)
+        box.addWidget(self.reps, 3)  # as tall as a ring's digits, not the page's width
+        box.addWidget(self.done_hint)
+        box.addStretch(1)
         return page
 
     def _button(self, text: str, command: Command, description: str) -> QPushButton:
@@ -178,7 +184,7 @@ class PlayerView(QWidget):
         focusable_keeping_page_keys(button, self)
         button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         button.setMinimumHeight(TOUCH_TARGET)
-        set_font_scale(button, 1.1)
+        set_type(button, 1.1)
         button.clicked.connect(lambda: self.command.emit(command))
         return button
 
@@ -264,6 +270,18 @@ class PlayerView(QWidget):
     def set_banner(self, text: str) -> None:
         self.banner.setText(text)
         self.banner.setVisible(bool(text))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        width, height = event.size().width(), event.size().height()
+        zoom = min(width / DESIGN_SIZE[0], height / DESIGN_SIZE[1])
+        zoom_type(self, round(min(max(zoom, 1.0), MAX_ZOOM), 2))
+        for label in (self.instruction, self.caption):
+            # Margins, not a maximum width: the layout then still asks the label how tall
+            # its wrapped text is at the width it really gets.
+            reading = label.fontMetrics().averageCharWidth() * READING_WIDTH_EM
+            side = max((width - reading) // 2, 0)
+            label.setContentsMargins(side, 0, side, 0)
+        super().resizeEvent(event)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         command = command_for_key(event.key())

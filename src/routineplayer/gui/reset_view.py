@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 from routineplayer.gui.countdown import CountdownLabel
 from routineplayer.gui.design_tokens import HEADING, Mood
 from routineplayer.gui.progress_ring import ProgressRing
-from routineplayer.gui.theme import set_font_scale
+from routineplayer.gui.theme import set_type
 
 
 class ResetView(QWidget):
@@ -23,7 +23,7 @@ class ResetView(QWidget):
         self.cue.setWordWrap(True)
         self.cue.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.cue.setAccessibleName("Reset cue")
-        set_font_scale(self.cue, HEADING)
+        set_type(self.cue, HEADING)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

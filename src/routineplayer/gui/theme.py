@@ -20,6 +20,49 @@ def set_font_scale(widget: QWidget, factor: float, *, bold: bool = False) -> Non
     widget.setFont(scaled_font(widget, factor, bold=bold))
 
 
+_TYPE = "routineplayer_type"  # the widget's size on the type scale (docs/design.md)
+_BOLD = "routineplayer_bold"
+_ZOOM = "routineplayer_zoom"  # set on a page that grows its type with the window
+
+
+def set_type(widget: QWidget, factor: float, *, bold: bool = False) -> None:
+    """``factor`` times the desktop's font, times the zoom of the page it is on (see
+    ``zoom_type``). Unlike ``set_font_scale`` it can be called again: it never compounds."""
+    widget.setProperty(_TYPE, factor)
+    widget.setProperty(_BOLD, bold)
+    zoom = 1.0
+    parent: QWidget | None = widget
+    while parent is not None:
+        value = parent.property(_ZOOM)
+        if isinstance(value, float):
+            zoom = value
+            break
+        parent = parent.parentWidget()
+    _apply_type(widget, zoom)
+
+
+def zoom_type(root: QWidget, zoom: float) -> None:
+    """Grow (never shrink) every ``set_type`` size under ``root``: a large window is read
+    from further away, so its words grow with it."""
+    if root.property(_ZOOM) == zoom:
+        return
+    root.setProperty(_ZOOM, zoom)
+    for widget in (root, *root.findChildren(QWidget)):
+        if isinstance(widget.property(_TYPE), float):
+            _apply_type(widget, zoom)
+
+
+def _apply_type(widget: QWidget, zoom: float) -> None:
+    base = QApplication.font(widget)
+    size = base.pointSizeF() if base.pointSizeF() > 0 else 10.0
+    font = QFont(widget.font())  # keeps features such as tabular digits
+    font.setPointSizeF(size * float(widget.property(_TYPE)) * zoom)
+    bold = bool(widget.property(_BOLD))
+    font.setWeight(QFont.Weight.DemiBold if bold else base.weight())
+    if font != widget.font():
+        widget.setFont(font)
+
+
 def is_dark(palette: QPalette) -> bool:
     return palette.color(QPalette.ColorRole.Window).lightness() < 128
 
@@ -56,7 +99,7 @@ def audio_only_palette() -> QPalette:
     """Dark and dim whatever the system theme: the floor view should not light up a room."""
     palette = QPalette()
     black = QColor(8, 8, 10)
-    dim = QColor(120, 120, 128)
+    dim = QColor(154, 154, 162)  # dim, yet 7:1 on the black: read from the floor
     for role in (QPalette.ColorRole.Window, QPalette.ColorRole.Base, QPalette.ColorRole.Button):
         palette.setColor(role, black)
     for role in (

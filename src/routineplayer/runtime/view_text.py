@@ -34,12 +34,18 @@ def sets_ahead_text(segment: Segment) -> str:
 
 def next_step_text(segments: Sequence[Segment], index: int) -> str:
     """The next exercise (not the next set of this one): 'Next: Arm circles'; during a
-    rest-and-reset, the set it is a rest before."""
+    rest-and-reset, the set it is a rest before; during a rest between sets, that set."""
     if not 0 <= index < len(segments):
         return ""
     if segments[index].kind is SegmentKind.RESET:
         return "Next: the same set again"
     current = segments[index].step_index
+    if segments[index].kind is SegmentKind.REST:
+        for seg in segments[index + 1 :]:
+            if seg.step_index != current:
+                break
+            if seg.kind in (SegmentKind.WORK, SegmentKind.WAIT_DONE):
+                return f"Next: {seg.title}, set {seg.set_number} of {seg.set_count}"
     for seg in segments[index + 1 :]:
         if seg.step_index != current and seg.kind is not SegmentKind.RESET:
             return f"Next: {seg.title}"

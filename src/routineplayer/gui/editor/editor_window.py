@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QPalette, QUndoStack
 from PySide6.QtWidgets import QMainWindow, QStackedWidget, QVBoxLayout, QWidget
 
 from routineplayer.core import routine_files
@@ -35,6 +35,7 @@ from routineplayer.gui.editor.editor_page import STEP_TAB, Banner, EditorPage, E
 from routineplayer.gui.editor.preview import CuePreview
 from routineplayer.gui.editor.step_edits import new_step
 from routineplayer.gui.editor.validation import describe
+from routineplayer.gui.icons import icon
 
 SAVE, DISCARD, CANCEL = "Save", "Discard changes", "Cancel"
 NEW_TITLE = "New routine"
@@ -162,7 +163,19 @@ class EditorWindow(QMainWindow):
 
         bar = self.addToolBar("Editor")
         bar.setObjectName("editor-toolbar")
-        bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        ink = self.palette().color(QPalette.ColorRole.ButtonText)
+        for action, name in (
+            (self.new_action, "document-new"),
+            (self.save_action, "document-save"),
+            (self.undo_action, "edit-undo"),
+            (self.redo_action, "edit-redo"),
+            (self.hear_action, "audio-volume-high"),
+            (self.play_action, "media-playback-start"),
+            (self.import_action, "document-open"),
+            (self.export_action, "document-send"),
+        ):
+            action.setIcon(icon(name, ink))
         bar.addActions([self.new_action, self.save_action, self.undo_action, self.redo_action])
         bar.addSeparator()
         bar.addActions([self.hear_action, self.play_action])

@@ -108,6 +108,7 @@ class PainPrompt(QWidget):
         self.note_box.hide()
 
         self.hint = QLabel()
+        self.hint.setWordWrap(True)  # a narrow window wraps the keys rather than cutting them
         self.hint.setAccessibleName("Keys")
         set_font_scale(self.hint, 1.15)
         set_muted(self.hint)

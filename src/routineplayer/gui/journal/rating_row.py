@@ -55,7 +55,7 @@ class RatingRow(QWidget):
             colour = scale_colour(level).name()
             button.setStyleSheet(
                 f"QPushButton {{ background: {colour}; color: black; border-radius: 6px;"
-                " border: 2px solid transparent; }"
+                " border: 2px solid transparent; padding: 4px 2px; }"
                 " QPushButton:checked { border: 3px solid palette(highlight); }"
             )
             button.setMinimumWidth(48)

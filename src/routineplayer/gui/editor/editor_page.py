@@ -30,8 +30,11 @@ from routineplayer.gui.theme import set_font_scale, set_muted
 STEP_TAB, ROUTINE_TAB = 0, 1
 
 
-def _scrolled(widget: QWidget) -> QScrollArea:
+def _scrolled(widget: QWidget, name: str) -> QScrollArea:
     area = QScrollArea()
+    area.setAccessibleName(name)
+    # Tab goes straight to the fields inside: the area itself is no stop of its own.
+    area.setFocusPolicy(Qt.FocusPolicy.NoFocus)
     area.setWidget(widget)
     area.setWidgetResizable(True)
     area.setFrameShape(QScrollArea.Shape.NoFrame)
@@ -94,8 +97,8 @@ class EditorPage(QWidget):
         self.step_form = StepForm()
         self.routine_form = RoutineForm()
         self.tabs = QTabWidget()
-        self.tabs.addTab(_scrolled(self.step_form), "Step")
-        self.tabs.addTab(_scrolled(self.routine_form), "Routine details")
+        self.tabs.addTab(_scrolled(self.step_form, "Step"), "Step")
+        self.tabs.addTab(_scrolled(self.routine_form, "Routine details"), "Routine details")
 
         self.splitter = QSplitter()
         self.splitter.addWidget(left)

@@ -181,6 +181,12 @@ class EditorWindow(QMainWindow):
         bar.addActions([self.hear_action, self.play_action])
         bar.addSeparator()
         bar.addActions([self.import_action, self.export_action])
+        # A toolbar's buttons take no focus by default: Tab could not reach New or Save.
+        for action in bar.actions():
+            button = bar.widgetForAction(action)
+            if button is not None and not action.isSeparator():
+                button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+                button.setAccessibleName(action.text().replace("&", "").rstrip("…"))
 
     def _fill_builtin_menu(self) -> None:
         self.builtin_menu.clear()

@@ -47,6 +47,7 @@ from routineplayer.core.routine_files import user_path_for
 from routineplayer.core.saver import save_routine
 from routineplayer.gui.journal.keys import key_text
 from routineplayer.gui.journal.rating_row import RatingRow
+from routineplayer.gui.page_keys import focusable_keeping_page_keys
 from routineplayer.gui.theme import scaled_font, set_muted
 from routineplayer.runtime.session_driver import CueSink
 from routineplayer.runtime.speak import QUESTION_CHIME, say
@@ -118,7 +119,7 @@ class AssessmentView(QWidget):
     def _intro_page(self) -> QWidget:
         begin = QPushButton("Begin (Enter)")
         begin.setAccessibleName("Begin")
-        begin.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        focusable_keeping_page_keys(begin, self)
         begin.setMinimumSize(280, 72)
         self._scale(begin, 1.5, bold=True)
         begin.clicked.connect(self.begin)
@@ -150,7 +151,7 @@ class AssessmentView(QWidget):
         set_muted(hint)
         not_tried = QPushButton("Did not try it (S)")
         not_tried.setAccessibleName("Did not try it")
-        not_tried.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        focusable_keeping_page_keys(not_tried, self)
         self._scale(not_tried, 1.1)
         not_tried.clicked.connect(self.skip_movement)
         question = self._wrapped(
@@ -186,8 +187,8 @@ class AssessmentView(QWidget):
         again.clicked.connect(self.restart)
         close = QPushButton("Close")
         close.clicked.connect(self.close_requested.emit)
-        for button in (again, close, self.build_button):
-            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        for button in (again, close, self.build_button, *self.rating.buttons):
+            focusable_keeping_page_keys(button, self)
         for button in (again, close):
             button.setMinimumHeight(48)
             self._scale(button, 1.2)

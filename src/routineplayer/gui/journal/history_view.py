@@ -119,6 +119,9 @@ class HistoryView(QWidget):
         self.table.verticalHeader().hide()
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setAlternatingRowColors(True)
+        # Tab leaves the table for the buttons (arrows move within it), so Export, the
+        # physio summary and Close are reachable from the keyboard.
+        self.table.setTabKeyNavigation(False)
 
         self.chart_row = QWidget()
         self._chart_layout = QHBoxLayout(self.chart_row)

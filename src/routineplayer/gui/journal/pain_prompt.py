@@ -31,6 +31,7 @@ from routineplayer.core.rating_prompts import (
 )
 from routineplayer.gui.journal.keys import key_text
 from routineplayer.gui.journal.rating_row import RatingRow
+from routineplayer.gui.page_keys import focusable_keeping_page_keys
 from routineplayer.gui.theme import set_font_scale, set_muted
 from routineplayer.runtime.session_driver import CueSink
 from routineplayer.runtime.speak import QUESTION_CHIME, say
@@ -79,7 +80,6 @@ class PainPrompt(QWidget):
             button = QPushButton(f"{label} ({_KEY_OF[location]})")
             button.setAccessibleName(label)
             button.setCheckable(True)
-            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             button.setStyleSheet(_CHOSEN)
             set_font_scale(button, 1.2)
             button.clicked.connect(lambda _=False, key=_KEY_OF[location]: self._press(key))
@@ -114,13 +114,15 @@ class PainPrompt(QWidget):
         set_muted(self.hint)
         self.skip_button = QPushButton("Skip (S)")
         self.skip_button.setAccessibleName("Skip")
-        self.skip_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.skip_button.setAutoDefault(False)
         self.skip_button.clicked.connect(lambda: self._press("s"))
         bottom = QHBoxLayout()
         bottom.addWidget(self.hint, 1)
         bottom.addWidget(self.skip_button)
 
+        # Tab reaches every answer; Space and the digits keep the prompt's meaning.
+        for button in (*self.location_buttons.values(), *self.rating.buttons, self.skip_button):
+            focusable_keeping_page_keys(button, self)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(32, 24, 32, 24)
         layout.setSpacing(14)

@@ -49,8 +49,8 @@ class RatingRow(QWidget):
         for level in range(PAIN_MIN, PAIN_MAX + 1):
             button = QPushButton(_label(level))
             button.setAccessibleName(f"Pain {level}")
-            # Keys stay with the prompt: a focused button would swallow Space and Enter.
-            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            # Focusable by Tab only; the prompt that holds the row keeps Space (page_keys).
+            button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
             set_font_scale(button, 1.5, bold=True)
             colour = scale_colour(level).name()
             button.setStyleSheet(

@@ -31,6 +31,9 @@ DEBIAN_PACKAGES=(
     xvfb xauth xdotool imagemagick
     desktop-file-utils appstream binutils librsvg2-bin
     fonts-dejavu-core dbus-daemon
+    # the accessibility walk (tests/xvfb/test_atspi_walk.py): the AT-SPI bus launcher and
+    # registry, and pyatspi for Debian's python3, which runs tests/xvfb/atspi_walker.py
+    at-spi2-core python3-pyatspi
     libegl1 libgl1 libdrm2 libfontconfig1 libfreetype6 libdbus-1-3 libpulse0 libglib2.0-0
     libzstd1 libx11-6 libx11-xcb1 libxext6 libxrandr2 libxkbcommon0 libxkbcommon-x11-0
     libxcb1 libxcb-cursor0 libxcb-glx0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1

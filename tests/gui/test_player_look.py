@@ -134,6 +134,13 @@ def test_tab_reaches_the_buttons_and_space_still_pauses(start, qtbot) -> None:
     view.stop_button.setFocus()
     qtbot.keyClick(view.stop_button, K.Key_Space)
     assert player.session.state is State.PAUSED
+    player.key(K.Key_Space)  # carry on
+    # The arrows keep the player's meaning too (→ skips), not a button's focus move.
+    view.pause_button.setFocus()
+    index = player.session.segment_index
+    qtbot.keyClick(view.pause_button, K.Key_Right)
+    assert player.session.segment_index > index
+    assert QApplication.focusWidget() is view.pause_button
     # Enter on a focused button presses that button.
     view.skip_button.setFocus()
     index = player.session.segment_index

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 ROUTINEPLAYER = Path(sys.executable).parent / "routineplayer"
 WAIT_S = 60
@@ -53,3 +55,49 @@ def running_app(display: str, tmp_path: Path) -> Iterator[subprocess.Popen[bytes
         log.close()
     output = (tmp_path / "app.log").read_text()
     assert "Traceback" not in output, output
+
+
+def wait_for_shown_window(display: str, title_regex: str) -> str:
+    """As wait_for_window, among mapped windows only: Qt also makes an unmapped window
+    titled like the main one (its client leader), which cannot take the focus."""
+    found = xdotool(display, "search", "--sync", "--onlyvisible", "--name", title_regex)
+    return found.splitlines()[0]
+
+
+# -- reading the app over AT-SPI (test_atspi_walk.py) ----------------------------------------
+
+# pyatspi is Debian's (python3-pyatspi), for Debian's python3: the walker runs there.
+SYSTEM_PYTHON = Path("/usr/bin/python3")
+WALKER = Path(__file__).with_name("atspi_walker.py")
+AT_SPI_BUS_LAUNCHER = Path("/usr/libexec/at-spi-bus-launcher")  # at-spi2-core
+AT_SPI_REGISTRYD = Path("/usr/libexec/at-spi2-registryd")  # at-spi2-core
+
+
+class WalkerError(AssertionError):
+    """atspi_walker.py could not do what it was asked (not an accessibility finding)."""
+
+
+def walker(
+    env: dict[str, str], command: str, *args: str, timeout: float = WAIT_S
+) -> dict[str, Any]:
+    """Run ``atspi_walker.py command args`` under the system python; its JSON answer."""
+    done = subprocess.run(
+        [str(SYSTEM_PYTHON), str(WALKER), command, *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+    try:
+        answer: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    except (IndexError, json.JSONDecodeError):
+        raise WalkerError(
+            f"atspi_walker.py {command} {' '.join(args)} exited {done.returncode}:\n"
+            f"{done.stdout}{done.stderr}"
+        ) from None
+    if done.returncode != 0 or "error" in answer:
+        raise WalkerError(
+            f"atspi_walker.py {command}: {answer.get('error', answer)}\n{done.stderr}".rstrip()
+        )
+    return answer

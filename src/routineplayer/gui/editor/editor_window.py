@@ -19,7 +19,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QPalette, QUndoStack
-from PySide6.QtWidgets import QMainWindow, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QMainWindow, QStackedWidget, QToolButton, QVBoxLayout, QWidget
 
 from routineplayer.core import routine_files
 from routineplayer.core.durations import format_duration
@@ -187,6 +187,11 @@ class EditorWindow(QMainWindow):
             if button is not None and not action.isSeparator():
                 button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
                 button.setAccessibleName(action.text().replace("&", "").rstrip("…"))
+        # The "»" Qt shows when the window is too narrow for every tool.
+        more = bar.findChild(QToolButton, "qt_toolbar_ext_button")
+        if more is not None:
+            more.setAccessibleName("More tools")
+            more.setFocusPolicy(Qt.FocusPolicy.TabFocus)
 
     def _fill_builtin_menu(self) -> None:
         self.builtin_menu.clear()

@@ -122,7 +122,7 @@ class PainPrompt(QWidget):
 
         # Tab reaches every answer; Space and the digits keep the prompt's meaning.
         for button in (*self.location_buttons.values(), *self.rating.buttons, self.skip_button):
-            focusable_keeping_page_keys(button, self)
+            focusable_keeping_page_keys(button, self, arrows=False)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(32, 24, 32, 24)
         layout.setSpacing(14)

@@ -54,7 +54,7 @@ class CheckPrompt(QWidget):
         self.question = QLabel()
         self.question.setWordWrap(True)
         self.question.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.question.setAccessibleName("Check question")
+        self.question.setAccessibleDescription("Check question")
 
         self.yes_button = AnswerButton("Yes", "Rest and reset, then do the set again")
         self.no_button = AnswerButton("No", "Carry on")
@@ -63,7 +63,7 @@ class CheckPrompt(QWidget):
 
         self.hint = QLabel(KEYS_HINT)
         self.hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.hint.setAccessibleName("Keys to answer")
+        self.hint.setAccessibleDescription("Keys to answer")
         set_type(self.hint, 1.2)
         set_muted(self.hint)
 

@@ -75,7 +75,7 @@ class FitLabel(QLabel):
 class CountdownLabel(FitLabel):
     def __init__(self, parent: QWidget | None = None, *, sample: str = "00:00") -> None:
         super().__init__("", parent, sample=sample)
-        self.setAccessibleName("Time left")
+        self.setAccessibleDescription("Time left")
         font = self.font()
         font.setFeature(QFont.Tag("tnum"), 1)  # equal-width digits: the text does not wobble
         self.setFont(font)
@@ -86,7 +86,6 @@ class CountdownLabel(FitLabel):
         # allows, and steady while the digits change.
         self._sample = re.sub(r"\d", "0", text)
         self.setText(text)
-        self.setAccessibleDescription(f"{self.text()} left" if self.text() else "")
 
 
 class GetReadyView(QWidget):
@@ -97,9 +96,9 @@ class GetReadyView(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.heading = FitLabel("Get ready", sample="Get ready")
-        self.heading.setAccessibleName("Get ready")
+        self.heading.setAccessibleDescription("Get ready")
         self.countdown = FitLabel(sample="Starts in 00:00")
-        self.countdown.setAccessibleName("Starts in")
+        self.countdown.setAccessibleDescription("Starts in")
         set_muted(self.countdown)
         inside = QWidget()
         words = QVBoxLayout(inside)

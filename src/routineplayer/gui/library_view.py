@@ -72,8 +72,15 @@ class RoutineCard:
         return "You need: " + "; ".join(self.equipment) if self.equipment else "No equipment"
 
     @property
-    def spoken(self) -> str:
-        parts = [self.title, self.length, self.summary, self.equipment_text, self.problem]
+    def spoken_name(self) -> str:
+        """What a screen reader says on each arrow press: the title and the length."""
+        own = " (one of my routines)" if self.own else ""
+        return ", ".join(p for p in (self.title + own, self.length) if p)
+
+    @property
+    def spoken_description(self) -> str:
+        """The rest, for when someone asks for more (Orca's "where am I" or description)."""
+        parts = [self.problem, self.summary, self.equipment_text]
         return ". ".join(p for p in parts if p)
 
 
@@ -244,7 +251,7 @@ class LibraryView(QWidget):
         super().__init__(parent)
         self.setAccessibleName("Library")
         heading = QLabel("Choose a routine")
-        heading.setAccessibleName("Choose a routine")
+        heading.setAccessibleDescription("Choose a routine")
         set_font_scale(heading, 1.8, bold=True)
         self.list = LibraryList()
         self.list.setAccessibleName("Routines")
@@ -266,7 +273,7 @@ class LibraryView(QWidget):
         set_font_scale(self.start_button, 1.2, bold=True)
         self.start_button.clicked.connect(self._start_current)
         self.hint = QLabel(HINT)
-        self.hint.setAccessibleName("Hint")
+        self.hint.setAccessibleDescription("Hint")
         self.hint.setWordWrap(True)
         self._message_timer = QTimer(self)
         self._message_timer.setSingleShot(True)
@@ -331,8 +338,8 @@ class LibraryView(QWidget):
     def _add_card(self, card: RoutineCard) -> None:
         item = QListWidgetItem(card.title)  # the text type-ahead search matches
         item.setData(CARD_ROLE, card)
-        spoken = card.spoken + (". One of my routines" if card.own else "")
-        item.setData(Qt.ItemDataRole.AccessibleTextRole, spoken)
+        item.setData(Qt.ItemDataRole.AccessibleTextRole, card.spoken_name)
+        item.setData(Qt.ItemDataRole.AccessibleDescriptionRole, card.spoken_description)
         item.setToolTip(card.problem or card.summary)
         if card.problem:
             item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEnabled)

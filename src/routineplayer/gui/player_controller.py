@@ -7,11 +7,14 @@ here as keymap.Command values.
 
 from __future__ import annotations
 
+import math
+
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QAccessible, QGuiApplication
 
 from routineplayer.core.session import RUNNING, Event, EventKind, Session, State
 from routineplayer.core.timeline import Segment, SegmentKind, Timeline
+from routineplayer.gui.announce import announce
 from routineplayer.gui.audio_only_view import AudioOnlyView
 from routineplayer.gui.countdown import time_left_text
 from routineplayer.gui.design_tokens import Mood
@@ -63,6 +66,9 @@ class PlayerController(QObject):
         self._playing = False
         self._caption = ""  # the last thing said, shown for when the sound is off
         self._exhausted_text = ""
+        self._moment: tuple[int, Page, bool] | None = None  # last told to a screen reader
+        self._minutes_left = 0
+        self._answers_focused = False  # the check's answers were given the focus
         self._frame = QTimer(self)
         self._frame.setTimerType(Qt.TimerType.PreciseTimer)
         self._frame.timeout.connect(self.animate)
@@ -110,6 +116,8 @@ class PlayerController(QObject):
             self._exhausted_text = event.text
         elif event.kind in (EventKind.FINISHED, EventKind.STOPPED):
             self._frame.stop()
+            finished = event.kind is EventKind.FINISHED
+            announce(self.view, "Routine finished." if finished else "Routine stopped.")
             # After the driver has delivered the closing cue: the window may open a dialog.
             QTimer.singleShot(0, lambda: self.ended.emit(self.session.summary()))
 
@@ -167,6 +175,7 @@ class PlayerController(QObject):
         self._animate_breathing(page is Page.BREATHING and state is State.WORKING)
         if page is Page.BREATHING:
             self.animate()
+        self._tell_assistive_technology(page, state is State.PAUSED, remaining)
         title = audio_only_title(segment, shown_state)
         self.audio_view.show_status(
             title,
@@ -175,6 +184,41 @@ class PlayerController(QObject):
             fraction=fraction,
             getting_ready=page is Page.GET_READY,
         )
+
+    # -- screen readers -----------------------------------------------------------------------
+
+    def _tell_assistive_technology(self, page: Page, paused: bool, remaining: float | None) -> None:
+        """Announce each new moment once (a step, the check, the reset, paused), and the
+        time left at whole minutes; move the focus to the answers when the check appears."""
+        view = self.view
+        if self.session.state is State.IDLE:
+            return  # still preparing the voice: nothing has begun
+        moment = (self.session.segment_index, page, paused)
+        if moment != self._moment:
+            self._moment = moment
+            self._minutes_left = math.ceil(remaining / 60) if remaining else 0
+            announce(view, moment_words(view, page, paused))
+            self._focus_for(page)
+        elif remaining and not paused:
+            minutes = math.ceil(remaining / 60)
+            if minutes < self._minutes_left:
+                self._minutes_left = minutes
+                announce(view, f"{minutes} minute{'s' if minutes > 1 else ''} left")
+
+    def _focus_for(self, page: Page) -> None:
+        view = self.view
+        if not view.isVisible():
+            return  # audio-only mode has the keys
+        check = view.check
+        if page is Page.CHECK and QAccessible.isActive() and check.yes_button.isVisible():
+            # The answers are where a screen-reader user's focus should be; others keep
+            # the player's keys (Enter there means pause, not "yes").
+            check.yes_button.setFocus(Qt.FocusReason.OtherFocusReason)
+            self._answers_focused = True
+        elif page is not Page.CHECK and self._answers_focused:
+            # The answers are hidden now: the focus goes back to the player's keys.
+            self._answers_focused = False
+            view.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _page_for(self, state: State, segment: Segment) -> Page:
         if state is State.WORKING and segment.breath:
@@ -206,3 +250,24 @@ def frame_interval_ms() -> int:
     screen = QGuiApplication.primaryScreen()
     rate = screen.refreshRate() if screen is not None else 60.0
     return max(round(1000 / (rate if rate > 1 else 60.0)), 8)
+
+
+def moment_words(view: PlayerView, page: Page, paused: bool) -> str:
+    """What a screen reader is told as a moment begins: what the screen is now about."""
+    if paused:
+        return "Paused. Press Space to carry on."
+    what = ", ".join(t for t in (view.title.text(), view.set_info.text()) if t)
+    if page is Page.GET_READY:
+        return f"Get ready: {what}. {view.get_ready.countdown.text()}"
+    if page is Page.CHECK:
+        question = view.check.question.text()
+        return f"{question} Yes or no." if view.check.yes_button.isVisible() else question
+    if page is Page.RESET:
+        return f"Rest and reset, {view.reset.countdown.text()}. {view.reset.cue.text()}"
+    if page is Page.WAIT_DONE:
+        return f"{what}: {view.reps.text()}. Press Enter when the set is done."
+    if page is Page.BREATHING:
+        return f"{what}. {view.breathing.time_left.text()}"
+    rep = f", {view.rep.text()}" if view.rep.isVisible() else ""
+    left = view.countdown.text()
+    return f"{what}{rep}. {left} left." if left else f"{what}{rep}."

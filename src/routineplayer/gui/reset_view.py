@@ -15,14 +15,14 @@ class ResetView(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.countdown = CountdownLabel(sample="0:00")  # a rest of minutes, not tens
-        self.countdown.setAccessibleName("Rest time left")
+        self.countdown.setAccessibleDescription("Rest time left")
         self.ring = ProgressRing(self.countdown)
         self.ring.set_mood(Mood.REST)
         self.ring.setAccessibleName("Rest time left")
         self.cue = QLabel()
         self.cue.setWordWrap(True)
         self.cue.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.cue.setAccessibleName("Reset cue")
+        self.cue.setAccessibleDescription("Reset cue")
         set_type(self.cue, HEADING)
 
         layout = QVBoxLayout(self)

@@ -69,7 +69,7 @@ class PainPrompt(QWidget):
         set_muted(heading)
         self.question = QLabel()
         self.question.setWordWrap(True)
-        self.question.setAccessibleName("Question")
+        self.question.setAccessibleDescription("Question")
         set_font_scale(self.question, 1.8, bold=True)
         self.rating = RatingRow()
         self.rating.rated.connect(lambda level: self._press(str(level) if level < 10 else "t"))
@@ -109,7 +109,7 @@ class PainPrompt(QWidget):
 
         self.hint = QLabel()
         self.hint.setWordWrap(True)  # a narrow window wraps the keys rather than cutting them
-        self.hint.setAccessibleName("Keys")
+        self.hint.setAccessibleDescription("Keys")
         set_font_scale(self.hint, 1.15)
         set_muted(self.hint)
         self.skip_button = QPushButton("Skip (S)")

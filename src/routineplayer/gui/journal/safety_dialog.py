@@ -72,7 +72,7 @@ class SafetyDialog(QDialog):
         self.body = QLabel(notice_html(self.notice, stress_lead=self.asks_to_start))
         self.body.setTextFormat(Qt.TextFormat.RichText)
         self.body.setWordWrap(True)
-        self.body.setAccessibleName("Safety notice")
+        # Its plain words as its description too: rich text read aloud loses the bullets.
         self.body.setAccessibleDescription(self.notice.as_text())
         self.body.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.body.setAlignment(Qt.AlignmentFlag.AlignTop)

@@ -1,10 +1,11 @@
 #!/usr/bin/python3
 """Walk a running app's accessibility tree over AT-SPI, pressing keys with xdotool.
 
-Run by tests/xvfb/test_atspi_walk.py under Debian's /usr/bin/python3, where the Debian
-package python3-pyatspi provides pyatspi (it and PyGObject do not install cleanly into the
-venv). Only the standard library, pyatspi and gi are imported. Every command prints one
-JSON object on stdout; a problem of the walk itself (the window never appeared, the page
+Run by tests/xvfb/test_atspi_walk.py and test_screen_reader.py under Debian's
+/usr/bin/python3, where the Debian package python3-pyatspi provides pyatspi (it and PyGObject
+do not install cleanly into the venv). Only the standard library, pyatspi and gi are
+imported. Every command prints one JSON object on stdout (listen prints {"ready": true}
+first, as it starts to listen); a problem of the walk itself (the window never appeared, the page
 changed while it was walked) exits 2 with {"error": ...}, so that it is never mistaken for
 an accessibility offender.
 
@@ -13,9 +14,13 @@ Commands (DISPLAY and DBUS_SESSION_BUS_ADDRESS come from the environment):
   bus-ready   wait until org.a11y.Bus (at-spi-bus-launcher) owns its name on the session bus
   wait        wait until the app's window named --title shows every --showing ROLE:NAME,
               pressing --press every --every seconds meanwhile if asked
-  walk        the page's controls, its Tab cycle and (--menus) its menu bar; the offenders
+  walk        the page's controls, its Tab cycle and (--menus) its menu bar; the offenders;
+              with --content, --generic-names and --items, what a screen reader can read
+  listen      record AT-SPI events of the app (announcements, focus, name changes) as JSON
+              lines in --out, from the line {"ready": true} on stdout until SIGTERM
 
-The rules ``walk`` applies are written out in test_atspi_walk.py's docstring.
+The rules ``walk`` applies are written out in test_atspi_walk.py's docstring, and those of
+--content, --generic-names, --items and ``listen`` in test_screen_reader.py's.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ from __future__ import annotations
 import argparse
 import json
 import re
+import signal
 import subprocess
 import sys
 import time
@@ -79,6 +85,60 @@ COMPOSITE_ROLES = {R.ROLE_COMBO_BOX, R.ROLE_SPIN_BUTTON}
 # A focused cell is data: an empty one is an empty value, named by its column header.
 UNNAMED_FOCUS_OK = {R.ROLE_TABLE_CELL}
 WINDOW_ROLES = {R.ROLE_FRAME, R.ROLE_DIALOG, R.ROLE_WINDOW, R.ROLE_ALERT, R.ROLE_FILE_CHOOSER}
+
+# Words that say what kind of thing an object is rather than what it says: a label named so,
+# whose own text is not exposed besides, makes a screen reader say "Step" or "Question"
+# instead of the step's title or the question (walk --generic-names). Compared ignoring
+# case and a trailing colon.
+GENERIC_NAMES = frozenset(
+    name.casefold()
+    for name in (
+        "Step",
+        "Step title",
+        "Title",
+        "Heading",
+        "Instruction",
+        "Question",
+        "Check question",
+        "Answer",
+        "Position",
+        "Keys",
+        "Keys to answer",
+        "Summary",
+        "Set and side",
+        "Repetition",
+        "Repetitions",
+        "Last spoken cue",
+        "Next step",
+        "Time left",
+        "Routine time left",
+        "Rest time left",
+        "Starts in",
+        "Reset cue",
+        "Cue",
+        "Hint",
+        "Length",
+        "You need",
+        "Safety",
+        "Speech status",
+        "Status",
+        "Voice",
+        "Message",
+        "Notice",
+        "Body",
+        "Text",
+        "Label",
+        "Description",
+        "Details",
+    )
+)
+LONG_ITEM_NAME = 100  # characters: a list item's name is said on every arrow press
+EVENT_TYPES = (
+    "object:announcement",
+    "focus:",
+    "object:state-changed:focused",
+    "object:property-change:accessible-name",
+)
 
 POLL_S = 0.02
 SETTLE_S = 0.6  # how long a key may take to move the focus before "it did not move"
@@ -140,7 +200,13 @@ class Node:
         if self.name.strip():
             shown = " ".join(self.name.split())
             shown = shown if len(shown) <= 40 else shown[:39] + "…"
-            return f"{self.role_name} {shown!r}"
+            twins = self.parent is not None and any(
+                n is not self and n.role == self.role and n.name == self.name
+                for n in self.parent.children
+            )
+            # Siblings of one role and name (a heading "Safety" and a label named so) are
+            # told apart by their index.
+            return f"{self.role_name} {shown!r}" + (f"[{self.index}]" if twins else "")
         return f"{self.role_name}[{self.index}]"
 
     def display_path(self) -> str:
@@ -160,6 +226,7 @@ class Node:
             "name": self.name,
             "qt": self.qt_class(),
             "path": self.display_path(),
+            "object": self.path,  # the D-Bus object path: one per object
         }
 
 
@@ -286,6 +353,154 @@ def shows(tree: Node, spec: str) -> bool:
         and (not has_text or text.strip() in text_of(n))
         for n in walk_nodes(tree)
     )
+
+
+def normal(text: str) -> str:
+    """For comparing what is said: runs of white space as one space, case ignored."""
+    return " ".join(text.split()).casefold()
+
+
+def description_of(node: Node) -> str:
+    try:
+        return str(node.acc.description or "")
+    except GLib.GError:
+        return ""
+
+
+def own_text(node: Node) -> str:
+    """The object's Text interface content ("" when it has none: Qt's labels have none)."""
+    try:
+        return str(node.acc.queryText().getText(0, -1) or "")
+    except (GLib.GError, NotImplementedError, AttributeError):
+        return ""
+
+
+def exposes(nodes: list[Node], text: str) -> tuple[Node, str] | None:
+    """The first showing object that has ``text`` as (part of) its name, description or Text
+    content, and which of the three; None when none has."""
+    wanted = normal(text)
+    for node in nodes:
+        if wanted in normal(node.name):
+            return node, "name"
+    for node in nodes:
+        if wanted in normal(description_of(node)):
+            return node, "description"
+        if wanted in normal(own_text(node)):
+            return node, "text"
+    return None
+
+
+def is_generic(name: str) -> bool:
+    return normal(name).rstrip(" :") in GENERIC_NAMES
+
+
+def generic_window(tree: Node, title: str) -> list[tuple[Node, str]]:
+    """The window, when it is named with a generic word ("Summary") while its title says
+    more: a screen reader says the word."""
+    if is_generic(tree.name) and title and normal(title) != normal(tree.name):
+        problem = (
+            f"the window is named {tree.name!r}, a generic word, while its title is "
+            f"{title!r}: a screen reader says {tree.name!r}"
+        )
+        return [(tree, problem)]
+    return []
+
+
+def generic_leaves(tree: Node) -> list[tuple[Node, str]]:
+    """Objects (but controls, items and form labels) with no showing children, named with a
+    generic word ("Step", "Question"), whose description and Text content add nothing to
+    the name. Qt's labels have no Text interface, so such a label's own words are lost:
+    unless they are the word itself (a visible heading "Safety"). AT-SPI cannot tell the
+    two apart, so these are reported only on a page where some content is not exposed."""
+    found = []
+    for node in walk_nodes(tree):
+        if node is tree or node.children or not is_generic(node.name):
+            continue
+        if node.role in CONTROL_ROLES or node.role in ITEM_ROLES or labels_something(node):
+            continue
+        name = normal(node.name)
+        said = [normal(own_text(node)), normal(description_of(node))]
+        if any(s and s != name and not is_generic(s) for s in said):
+            continue  # its own words are there too
+        found.append(
+            (
+                node,
+                f"named {node.name!r}, a generic word, with no text of its own exposed: "
+                f"unless it shows just that word, a screen reader says {node.name!r} here "
+                "instead of what it shows",
+            )
+        )
+    return found
+
+
+def labels_something(node: Node) -> bool:
+    """A form label (a buddy's): its words are what it shows."""
+    try:
+        return any(
+            relation.getRelationType() == R.RELATION_LABEL_FOR
+            for relation in node.acc.getRelationSet()
+        )
+    except GLib.GError:
+        return False
+
+
+def find_node(tree: Node, spec: str) -> Node | None:
+    role, _, name = spec.partition(":")
+    return next(
+        (n for n in walk_nodes(tree) if n.role_name == role.strip() and n.name == name.strip()),
+        None,
+    )
+
+
+def list_items(tree: Node, spec: str) -> list[Node] | None:
+    """Every item of the list ``spec`` (ROLE:NAME), shown or scrolled away; None when no
+    such list shows."""
+    container = find_node(tree, spec)
+    if container is None:
+        return None
+    items: list[Node] = []
+    for i in range(container.acc.childCount):
+        try:
+            acc = container.acc.getChildAtIndex(i)
+            if acc is not None and acc.getRole() in ITEM_ROLES:
+                items.append(Node(acc, acc.getState(), container, i))
+        except GLib.GError:
+            continue
+    return items
+
+
+def item_problems(
+    tree: Node, spec: str, described: list[str]
+) -> tuple[list[tuple[Node, str]], list[str]]:
+    """The items of the list ``spec`` (ROLE:NAME), every one, shown or scrolled away: each
+    name at most LONG_ITEM_NAME characters; for each ``TITLE=TEXT`` in ``described``, the
+    items named with TITLE hold TEXT in their description and not in their name. Returns
+    (problems of items, problems of the list)."""
+    items = list_items(tree, spec)
+    if items is None:
+        return [], [f"no {spec} showing to read the items of"]
+    found: list[tuple[Node, str]] = []
+    for item in items:
+        if len(item.name) > LONG_ITEM_NAME:
+            found.append(
+                (
+                    item,
+                    f"its name is {len(item.name)} characters long (at most "
+                    f"{LONG_ITEM_NAME}): a screen reader reads all of it on every arrow press",
+                )
+            )
+    missing = []
+    for pair in described:
+        title, _, text = pair.partition("=")
+        mine = [n for n in items if normal(title) in normal(n.name)]
+        if not mine:
+            missing.append(f"no item of {spec} has {title!r} in its name")
+        for item in mine:
+            if normal(text) in normal(item.name):
+                found.append((item, f"its name holds {text!r}, which belongs in its description"))
+            elif normal(text) not in normal(description_of(item)):
+                found.append((item, f"its description does not hold {text!r}"))
+    return found, missing
 
 
 def describe(tree: Node) -> str:
@@ -740,6 +955,58 @@ def cmd_wait(args: argparse.Namespace) -> dict[str, Any]:
         time.sleep(0.05)
 
 
+def read_page(
+    tree: Node, args: argparse.Namespace, texts: list[str], *, objects: bool = True
+) -> tuple[list[tuple[Node, str]], list[dict[str, Any]], list[str]]:
+    """What a screen reader can read on the page: (problems of objects, where each of
+    ``texts`` was found, problems of the page). ``objects``: apply --generic-names and
+    --items too."""
+    nodes = walk_nodes(tree)
+    problems: list[tuple[Node, str]] = []
+    missing: list[str] = []
+    if objects and args.generic_names:
+        problems += generic_window(tree, window_title(args.window))
+    if args.items:
+        found, absent = item_problems(tree, args.items, args.item_description)
+        problems += found if objects else []
+        missing += absent
+    content = []
+    for text in texts:
+        hit = exposes(nodes, text)
+        where = f"the {hit[1]} of {hit[0].display_path()}" if hit is not None else ""
+        content.append({"text": text, "found": hit is not None, "where": where})
+    lost = [c for c in content if not c["found"]]
+    missing += [
+        f"{c['text']!r} is not exposed: no showing object has it as its text, name or description"
+        for c in lost
+    ]
+    return problems, content, missing
+
+
+def merge(
+    offenders: list[dict[str, str]], problems: list[tuple[Node, str]]
+) -> list[dict[str, str]]:
+    """``offenders`` with each (object, problem) added: one entry per object."""
+    by_object = {o["object"]: o for o in offenders}
+    out = list(offenders)
+    for node, problem in problems:
+        entry = by_object.get(node.path)
+        if entry is None:
+            entry = by_object[node.path] = {**node.info(), "problem": problem}
+            out.append(entry)
+        elif problem not in entry["problem"]:
+            entry["problem"] = f"{entry['problem']}; {problem}"
+    return out
+
+
+def window_title(x_window: str) -> str:
+    """The X window's title (xdotool), to tell it from the window's accessible name."""
+    done = subprocess.run(
+        ["xdotool", "getwindowname", x_window], capture_output=True, text=True, timeout=30
+    )
+    return done.stdout.strip() if done.returncode == 0 else ""
+
+
 def cmd_walk(args: argparse.Namespace) -> dict[str, Any]:
     began = time.monotonic()
     app = find_app(args.pid, 10)
@@ -760,6 +1027,9 @@ def cmd_walk(args: argparse.Namespace) -> dict[str, Any]:
     controls = [n for n in walk_nodes(tree) if n.role in CONTROL_ROLES and n is not tree]
     if not args.menus:  # the menu bar belongs to the page that walks it
         controls = [n for n in controls if not in_menu_bar(n)]
+
+    reads = args.content or args.generic_names or args.items
+    reading = read_page(tree, args, args.content) if reads else None
 
     tab_began = time.monotonic()
     sequence, ended = tab_walk(window, start)
@@ -783,6 +1053,20 @@ def cmd_walk(args: argparse.Namespace) -> dict[str, Any]:
     still = {n.path for n in walk_nodes(after)}
     controls = [n for n in controls if n.path in still]  # gone meanwhile: not judged
     offenders = judge(controls, sequence, ended, menu_seen, menu_reached)
+    content: list[dict[str, Any]] = []
+    missing: list[str] = []
+    if reading is not None:
+        problems, content, missing = reading
+        # A text not there as the walk began may have come by its end: read again, once.
+        late = [c["text"] for c in content if not c["found"]]
+        if late or missing:
+            _, again, still_missing = read_page(after, args, late, objects=False)
+            found_late = {c["text"]: c for c in again if c["found"]}
+            content = [found_late.get(c["text"], c) for c in content]
+            missing = [m for m in missing if m in still_missing]
+        if args.generic_names and any(not c["found"] for c in content):
+            problems += generic_leaves(tree)  # what a screen reader says instead
+        offenders = merge(offenders, [(n, p) for n, p in problems if n.path in still])
     return {
         "page": args.page,
         "window": tree.name,
@@ -791,9 +1075,73 @@ def cmd_walk(args: argparse.Namespace) -> dict[str, Any]:
         "controls": [n.info() for n in controls + menu_seen],
         "menu_reached": [n.info() for n in menu_reached],
         "offenders": offenders,
+        "content": content,
+        "missing": missing,
+        "items": [
+            {"name": n.name, "description": description_of(n)}
+            for n in (list_items(after, args.items) or [] if args.items else [])
+        ],
         "notes": notes,
         "seconds": {"all": round(time.monotonic() - began, 2), "tab": round(tab_seconds, 2)},
     }
+
+
+def event_entry(event: Any, pid: int) -> dict[str, Any] | None:
+    """One event of the app ``pid`` as JSON, with its source as it is now (None: another
+    application's)."""
+    source = event.source
+    if source is None:
+        return None
+    try:
+        if source.get_process_id() != pid:
+            return None
+    except GLib.GError:
+        return None
+    data = event.any_data
+    entry: dict[str, Any] = {
+        "t": time.monotonic(),
+        "type": str(event.type),
+        "detail1": int(event.detail1),
+        "data": data if isinstance(data, (str, int, float, bool)) else None,
+    }
+    try:
+        entry["role"] = str(Atspi.role_get_name(source.getRole()))
+        entry["name"] = str(source.name or "")
+        entry["description"] = str(source.description or "")
+    except GLib.GError:  # gone already
+        entry.update(role="", name="", description="")
+    return entry
+
+
+def cmd_listen(args: argparse.Namespace) -> dict[str, Any]:
+    """Append each event of the app as a JSON line to --out, with time.monotonic() (the
+    same clock in every process) as "t"; print {"ready": true} once listening; stop on
+    SIGTERM or SIGINT, or after --timeout."""
+    count = 0
+    with open(args.out, "a", encoding="utf-8") as out:
+
+        def record(event: Any) -> None:
+            nonlocal count
+            entry = event_entry(event, args.pid)
+            if entry is not None:
+                count += 1
+                out.write(json.dumps(entry) + "\n")
+                out.flush()
+
+        def stop(*_: Any) -> bool:
+            R.Registry.stop()
+            return False
+
+        for kind in EVENT_TYPES:
+            R.Registry.registerEventListener(record, kind)
+        for number in (signal.SIGTERM, signal.SIGINT):
+            GLib.unix_signal_add(GLib.PRIORITY_HIGH, number, stop)
+        GLib.timeout_add(int(args.timeout * 1000), stop)
+        print(json.dumps({"ready": True}), flush=True)
+        R.Registry.start()
+        for kind in EVENT_TYPES:
+            R.Registry.deregisterEventListener(record, kind)
+    return {"events": count}
 
 
 def main() -> int:
@@ -817,8 +1165,31 @@ def main() -> int:
     walk.add_argument("--window", required=True, help="the X window id (xdotool)")
     walk.add_argument("--expect", action="append", default=[], metavar="ROLE:NAME[=TEXT]")
     walk.add_argument("--menus", action="store_true", help="walk the menu bar too")
+    walk.add_argument(
+        "--content", action="append", default=[], help="text some showing object must expose"
+    )
+    walk.add_argument(
+        "--generic-names", action="store_true", help="flag objects named with a generic word"
+    )
+    walk.add_argument("--items", metavar="ROLE:NAME", help="judge the names of this list's items")
+    walk.add_argument(
+        "--item-description",
+        action="append",
+        default=[],
+        metavar="TITLE=TEXT",
+        help="(with --items) the items named with TITLE hold TEXT in their description",
+    )
+    listen = sub.add_parser("listen")
+    listen.add_argument("--pid", type=int, required=True)
+    listen.add_argument("--out", required=True, help="the JSON lines file to append to")
+    listen.add_argument("--timeout", type=float, default=300, help="stop after this long")
     args = parser.parse_args()
-    commands = {"bus-ready": cmd_bus_ready, "wait": cmd_wait, "walk": cmd_walk}
+    commands = {
+        "bus-ready": cmd_bus_ready,
+        "wait": cmd_wait,
+        "walk": cmd_walk,
+        "listen": cmd_listen,
+    }
     try:
         result = commands[args.command](args)
     except WalkError as exc:

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import json
+import math
 import os
+import select
+import signal
 import subprocess
 import sys
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -101,3 +105,135 @@ def walker(
             f"atspi_walker.py {command}: {answer.get('error', answer)}\n{done.stderr}".rstrip()
         )
     return answer
+
+
+class Walker:
+    """atspi_walker.py on one running app: waits for a page, walks it, keeps what it found
+    (each walk also as PAGE.json in ``tmp_path``)."""
+
+    def __init__(self, env: dict[str, str], pid: int, tmp_path: Path) -> None:
+        self.env, self.pid, self.tmp_path = env, str(pid), tmp_path
+        self.results: list[dict[str, Any]] = []
+
+    def wait(self, title: str, *showing: str, press: str = "", **options: str) -> None:
+        """Until the window ``title`` shows every ROLE:NAME[=TEXT] in ``showing``; pressing
+        ``press`` meanwhile (options: window, every, max_presses, timeout)."""
+        args = ["--pid", self.pid, "--title", title]
+        args += [arg for spec in showing for arg in ("--showing", spec)]
+        if press:
+            args += ["--press", press]
+        for name, value in options.items():
+            args += [f"--{name.replace('_', '-')}", value]
+        walker(self.env, "wait", *args)
+
+    def walk(
+        self,
+        page: str,
+        title: str,
+        window: str,
+        *expect: str,
+        menus: bool = False,
+        content: Sequence[str] = (),
+        generic_names: bool = False,
+        items: str = "",
+        item_description: Sequence[str] = (),
+    ) -> dict[str, Any]:
+        """Walk the page, which must show every ROLE:NAME[=TEXT] in ``expect`` throughout;
+        with ``content`` (texts some showing object must expose), ``generic_names`` and
+        ``items`` (a list, ROLE:NAME, whose items' names to judge), what a screen reader
+        can read there too."""
+        args = ["--page", page, "--pid", self.pid, "--title", title, "--window", window]
+        args += [arg for spec in expect for arg in ("--expect", spec)]
+        args += [arg for text in content for arg in ("--content", text)]
+        args += ["--generic-names"] if generic_names else []
+        args += ["--items", items] if items else []
+        args += [arg for pair in item_description for arg in ("--item-description", pair)]
+        args += ["--menus"] if menus else []
+        result = walker(self.env, "walk", *args, timeout=180)
+        (self.tmp_path / f"walk-{page}.json").write_text(json.dumps(result, indent=1))
+        self.results.append(result)
+        return result
+
+
+class EventLog:
+    """``atspi_walker.py listen`` on one app, running while the test drives it: the app's
+    AT-SPI events (announcements, focus, name changes) as they come, each stamped with
+    time.monotonic(), which is one clock for every process on the machine."""
+
+    def __init__(self, env: dict[str, str], pid: int, path: Path) -> None:
+        self.path = path
+        self._stderr = path.with_suffix(".stderr").open("w")
+        self.process = subprocess.Popen(
+            [str(SYSTEM_PYTHON), str(WALKER), "listen", "--pid", str(pid), "--out", str(path)],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=self._stderr,
+            text=True,
+        )
+        assert self.process.stdout is not None
+        ready, _, _ = select.select([self.process.stdout], [], [], WAIT_S)
+        line = self.process.stdout.readline() if ready else ""
+        if '"ready"' not in line:
+            self.close()
+            raise WalkerError(
+                f"atspi_walker.py listen did not start: {line}"
+                f"{path.with_suffix('.stderr').read_text()}"
+            )
+
+    def events(self, since: float = 0.0, until: float = math.inf) -> list[dict[str, Any]]:
+        """The events recorded from ``since`` to ``until`` (time.monotonic())."""
+        if not self.path.exists():
+            return []
+        found = []
+        for line in self.path.read_text(encoding="utf-8").splitlines():
+            try:
+                event = json.loads(line)
+            except json.JSONDecodeError:  # the line being written
+                continue
+            if since <= event["t"] <= until:
+                found.append(event)
+        return found
+
+    def wait_for(
+        self, wanted: Callable[[dict[str, Any]], bool], since: float, timeout: float
+    ) -> dict[str, Any] | None:
+        """The first event from ``since`` on that is ``wanted``, waiting up to ``timeout``
+        seconds for it; None if none came."""
+        deadline = time.monotonic() + timeout
+        while True:
+            hit = next((e for e in self.events(since) if wanted(e)), None)
+            if hit is not None:
+                return hit
+            self.check()
+            if time.monotonic() > deadline:
+                return None
+            time.sleep(0.05)
+
+    def check(self) -> None:
+        """Fail as a problem of the test, not of the app, if the listener has stopped: what
+        it did not hear then says nothing about the app."""
+        if self.process.poll() is not None:
+            raise WalkerError(
+                f"atspi_walker.py listen stopped (exit {self.process.returncode}): "
+                f"{self.path.with_suffix('.stderr').read_text()}"
+            )
+
+    def close(self) -> None:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.communicate(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.communicate(timeout=10)
+        self._stderr.close()
+
+
+@contextmanager
+def listening(env: dict[str, str], pid: int, path: Path) -> Iterator[EventLog]:
+    """An EventLog on the app ``pid`` for the length of the block."""
+    log = EventLog(env, pid, path)
+    try:
+        yield log
+    finally:
+        log.close()

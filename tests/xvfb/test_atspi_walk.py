@@ -43,12 +43,11 @@ controls, the menu items reached).
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 import pytest
-from real_app import WAIT_S, press, running_app, wait_for_shown_window, walker, xdotool
+from real_app import WAIT_S, Walker, press, running_app, wait_for_shown_window, xdotool
 
 ROUTINE_FILE = "a11y-walk.yaml"
 ROUTINE_TITLE = "Keyboard walk"
@@ -69,33 +68,6 @@ steps:
 MAIN = "^routineplayer$"
 PLAYING = f"^Playing: {ROUTINE_TITLE}"
 EDITOR = "routineplayer editor$"
-
-
-class Walker:
-    """atspi_walker.py on this app: waits for a page, walks it, keeps what it found."""
-
-    def __init__(self, env: dict[str, str], pid: int, tmp_path: Path) -> None:
-        self.env, self.pid, self.tmp_path = env, str(pid), tmp_path
-        self.results: list[dict[str, Any]] = []
-
-    def wait(self, title: str, *showing: str, press: str = "", **options: str) -> None:
-        """Until the window ``title`` shows every ROLE:NAME[=TEXT] in ``showing``; pressing
-        ``press`` meanwhile (options: window, every, max_presses, timeout)."""
-        args = ["--pid", self.pid, "--title", title]
-        args += [arg for spec in showing for arg in ("--showing", spec)]
-        if press:
-            args += ["--press", press]
-        for name, value in options.items():
-            args += [f"--{name.replace('_', '-')}", value]
-        walker(self.env, "wait", *args)
-
-    def walk(self, page: str, title: str, window: str, *expect: str, menus: bool = False) -> None:
-        """Walk the page, which must show every ROLE:NAME[=TEXT] in ``expect`` throughout."""
-        args = ["--page", page, "--pid", self.pid, "--title", title, "--window", window]
-        args += [arg for spec in expect for arg in ("--expect", spec)]
-        result = walker(self.env, "walk", *args, *(["--menus"] if menus else []), timeout=180)
-        (self.tmp_path / f"walk-{page}.json").write_text(json.dumps(result, indent=1))
-        self.results.append(result)
 
 
 def _report(results: list[dict[str, Any]]) -> str:

@@ -125,7 +125,7 @@ class SummaryDialog(QDialog):
     def __init__(self, title: str, lines: list[str], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
-        self.setAccessibleName("Summary")
+        self.setAccessibleName(title)  # "Stopped: Warm-up", not the generic "Summary"
         self.setMinimumWidth(440)
         layout = QVBoxLayout(self)
         heading = QLabel(title)

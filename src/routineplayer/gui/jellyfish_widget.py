@@ -18,6 +18,7 @@ from PySide6.QtGui import (
     QPen,
     QPolygonF,
     QRadialGradient,
+    QResizeEvent,
 )
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
@@ -41,6 +42,10 @@ class JellyfishWidget(QWidget):
         self._sway = 0.0
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setMinimumSize(120, 120)
+        # It paints its own background, so a frame repaints only the part that moved, not
+        # the ring and the page behind it.
+        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
+        self._drawn = QRectF()  # what the last frame covered
         self.setAccessibleName("Jellyfish breathing animation")
         self.setAccessibleDescription("Grows as you breathe in and draws in as you breathe out")
 
@@ -51,7 +56,24 @@ class JellyfishWidget(QWidget):
     def set_breath(self, fullness: float, sway: float) -> None:
         self._fullness = min(max(fullness, 0.0), 1.0)
         self._sway = sway
-        self.update()
+        covered = self._covered()
+        # Where it was and where it is now: the rest of the widget has not changed.
+        self.update(self._drawn.united(covered).toAlignedRect().adjusted(-2, -2, 2, 2))
+        self._drawn = covered
+
+    def _covered(self) -> QRectF:
+        """The box the bell and the tentacles are drawn in at the current breath."""
+        width = self.bell_width()
+        top = self.height() * 0.42 - width * 0.62
+        length = width * (1.1 - 0.25 * self._fullness)
+        sway = width * 0.06
+        return QRectF(
+            self.width() / 2 - width / 2 - sway, top, width + 2 * sway, width * 0.62 + length
+        )
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        self._drawn = QRectF(self.rect())
+        super().resizeEvent(event)
 
     def bell_width(self) -> float:
         """The bell's drawn width in pixels at the current fullness."""
@@ -60,6 +82,7 @@ class JellyfishWidget(QWidget):
 
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
+        painter.fillRect(event.rect(), self.palette().color(QPalette.ColorRole.Window))
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         colour = jellyfish_colour(self.palette())
         width = self.bell_width()

@@ -81,7 +81,7 @@ class RoutineCard:
     def spoken_description(self) -> str:
         """The rest, for when someone asks for more (Orca's "where am I" or description)."""
         parts = [self.problem, self.summary, self.equipment_text]
-        return ". ".join(p for p in parts if p)
+        return " ".join(p.rstrip(". ") + "." for p in parts if p)
 
 
 def starts_a_word(title: str, typed: str) -> bool:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QAccessible, QGuiApplication
+from PySide6.QtGui import QAccessible
 
 from routineplayer.core.session import RUNNING, Event, EventKind, Session, State
 from routineplayer.core.timeline import Segment, SegmentKind, Timeline
@@ -39,6 +39,7 @@ _PAGE_FOR_STATE = {
     State.RESETTING: Page.RESET,
 }
 
+BREATH_FRAME_MS = 33
 _MOOD_FOR_PAGE = {Page.GET_READY: Mood.GET_READY, Page.RESET: Mood.REST, Page.CHECK: Mood.CHECK}
 
 
@@ -172,7 +173,9 @@ class PlayerController(QObject):
                 view.check.ask(segment.instruction)
         elif page is Page.RESET:
             view.reset.show_reset(segment.instruction, remaining, segment.duration or 0.0)
-        self._animate_breathing(page is Page.BREATHING and state is State.WORKING)
+        # No frames nobody sees: paused, minimised, hidden, or in audio-only mode.
+        seen = view.breathing.isVisible() and not view.window().isMinimized()
+        self._animate_breathing(page is Page.BREATHING and state is State.WORKING and seen)
         if page is Page.BREATHING:
             self.animate()
         self._tell_assistive_technology(page, state is State.PAUSED, remaining)
@@ -191,8 +194,8 @@ class PlayerController(QObject):
         """Announce each new moment once (a step, the check, the reset, paused), and the
         time left at whole minutes; move the focus to the answers when the check appears."""
         view = self.view
-        if self.session.state is State.IDLE:
-            return  # still preparing the voice: nothing has begun
+        if self.session.state in (State.IDLE, State.FINISHED):
+            return  # nothing has begun yet, or it is over (the end was announced)
         moment = (self.session.segment_index, page, paused)
         if moment != self._moment:
             self._moment = moment
@@ -246,10 +249,9 @@ class PlayerController(QObject):
 
 
 def frame_interval_ms() -> int:
-    """One frame of the primary screen (16 ms at 60 Hz), so the jellyfish moves smoothly."""
-    screen = QGuiApplication.primaryScreen()
-    rate = screen.refreshRate() if screen is not None else 60.0
-    return max(round(1000 / (rate if rate > 1 else 60.0)), 8)
+    """30 frames a second: a breath of 4-6 s looks smooth at that rate, and costs half the
+    frames of the screen's 60 (issue: light on the battery)."""
+    return BREATH_FRAME_MS
 
 
 def moment_words(view: PlayerView, page: Page, paused: bool) -> str:
@@ -270,4 +272,5 @@ def moment_words(view: PlayerView, page: Page, paused: bool) -> str:
         return f"{what}. {view.breathing.time_left.text()}"
     rep = f", {view.rep.text()}" if view.rep.isVisible() else ""
     left = view.countdown.text()
-    return f"{what}{rep}. {left} left." if left else f"{what}{rep}."
+    unit = "" if ":" in left else " seconds" if left != "1" else " second"
+    return f"{what}{rep}. {left}{unit} left." if left else f"{what}{rep}."

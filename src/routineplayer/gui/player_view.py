@@ -162,7 +162,7 @@ class PlayerView(QWidget):
         # The rep is hidden unless the set counts reps: then it leads, the seconds under it.
         box.addWidget(self.rep, 3)
         box.addWidget(self.countdown, 2)
-        self.ring = ProgressRing(inside, inner=0.7)
+        self.ring = ProgressRing(inside, inner=0.76)
         self.ring.setAccessibleName("Step progress")
         return self.ring
 

@@ -69,10 +69,12 @@ class ProgressRing(QWidget):
         return box, thickness
 
     def resizeEvent(self, event: QResizeEvent) -> None:
-        box, _ = self._box()
-        # The largest centred rectangle of that width inside the circle: a band for digits.
-        width = box.width() * self._inner
-        height = min(box.height() * self._inner, (box.width() ** 2 - width**2) ** 0.5 * 0.95)
+        box, thickness = self._box()
+        # The largest centred rectangle of that width inside the ring's inner edge: a band
+        # for digits, or a figure that paints its own background without touching the ring.
+        inside = box.width() - thickness
+        width = inside * self._inner
+        height = min(inside * self._inner, (inside**2 - width**2) ** 0.5 * 0.95)
         centre = box.center()
         self.content.setGeometry(
             round(centre.x() - width / 2),

@@ -78,6 +78,10 @@ class SafetyDialog(QDialog):
         self.body.setAlignment(Qt.AlignmentFlag.AlignTop)
         set_font_scale(self.body, 1.1)
         scroll = QScrollArea()
+        scroll.setAccessibleName(self.notice.title)
+        # No Tab stop of its own (it swallowed Enter after Tab had gone round): the
+        # buttons are the stops, and the text is read from the label inside.
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         scroll.setWidget(self.body)

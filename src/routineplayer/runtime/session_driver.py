@@ -15,9 +15,11 @@ the sink up to CUE_AHEAD_S before its moment (``Session.upcoming_cues``) and the
 it on the sample heard then, so neither the output's delay nor a busy GUI thread moves it.
 A command takes back what has not sounded (``cancel_ahead``): the future it was for is gone.
 
-A 100 ms tick on the GUI thread keeps the countdown display fresh, schedules cues ahead, and
-is the safety net (a clock that jumps, a test's fake clock). Time always comes from the
-session's clock: deadline - now.
+The GUI thread wakes only when something is due there: the shown second changes, or a cue
+is to be handed ahead (``_arm``); paused, or waiting for an answer, it does not wake at all
+(a routine on battery costs almost nothing). On a clock that is not real time (a test's fake
+clock) it cannot know when that is, so it ticks every TICK_MS instead, which is also the
+safety net there. Time always comes from the session's clock: deadline - now.
 
 A sink that raises is logged and the routine goes on.
 """
@@ -26,6 +28,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import math
 import socket
 import sys
 import threading
@@ -36,12 +39,14 @@ from typing import Protocol, runtime_checkable
 
 from PySide6.QtCore import QObject, QSocketNotifier, Qt, QTimer, Signal
 
-from routineplayer.core.session import Event, EventKind, Session, State
+from routineplayer.core.session import RUNNING, Event, EventKind, Session, State
 from routineplayer.core.timeline import Timeline
 
 log = logging.getLogger(__name__)
 
-TICK_MS = 100
+TICK_MS = 100  # the fixed tick on a clock that is not real time
+DISPLAY_SLACK_S = 0.002  # wake just after the shown second changes, never just before
+CUE_HORIZON_S = 60.0  # how far ahead to look for the next cue to hand over
 # How far ahead cues are handed to the sink: more than the output's delay (~31 ms) plus what
 # the mixer keeps queued (120 ms) plus a tick of the display timer, with room for a busy GUI.
 CUE_AHEAD_S = 0.4
@@ -140,8 +145,10 @@ class SessionDriver(QObject):
         sink: CueSink | None = None,
         parent: QObject | None = None,
         *,
-        tick_ms: int = TICK_MS,
+        tick_ms: int | None = None,
     ) -> None:
+        """``tick_ms``: a fixed tick (for a session clock that is not real time); None wakes
+        the GUI thread only when something is due (real time)."""
         super().__init__(parent)
         self.session = session
         self.sink = sink
@@ -157,8 +164,11 @@ class SessionDriver(QObject):
         self._notifier.activated.connect(self._woken)
         self._tick = QTimer(self)
         self._tick.setTimerType(Qt.TimerType.PreciseTimer)
-        self._tick.setInterval(tick_ms)
+        self._fixed_tick = tick_ms is not None
+        self._tick.setSingleShot(not self._fixed_tick)
+        self._tick.setInterval(tick_ms or TICK_MS)
         self._tick.timeout.connect(self._on_tick)
+        self._started = False
         self._dispatching = False
         self._sent: dict[CueKey, float] = {}  # cues handed to the sink ahead: their times
 
@@ -173,8 +183,9 @@ class SessionDriver(QObject):
     ) -> SessionDriver:
         """A driver of a new session of ``timeline`` on ``clock`` (core.clocks.session_clock,
         which counts a suspend, by default)."""
-        session = Session(timeline) if clock is None else Session(timeline, clock)
-        return cls(session, sink, parent)
+        if clock is None:
+            return cls(Session(timeline), sink, parent)
+        return cls(Session(timeline, clock), sink, parent, tick_ms=TICK_MS)
 
     @property
     def engine_hook(self) -> EngineHook | None:
@@ -189,7 +200,7 @@ class SessionDriver(QObject):
     # -- commands (each returns the events it caused, already emitted) --------------------------
 
     def start(self) -> list[Event]:
-        self._tick.start()
+        self._begin_ticking()
         return self._command(self.session.start)
 
     def pause(self) -> list[Event]:
@@ -203,7 +214,7 @@ class SessionDriver(QObject):
 
     def primary(self) -> list[Event]:
         if self.session.state is State.IDLE:
-            self._tick.start()
+            self._begin_ticking()
         return self._command(self.session.primary)
 
     def skip(self) -> list[Event]:
@@ -232,7 +243,8 @@ class SessionDriver(QObject):
 
     @property
     def running(self) -> bool:
-        return self._tick.isActive()
+        """Started and not finished (the tick may sleep meanwhile: paused, or waiting)."""
+        return self._started
 
     # -- internals ------------------------------------------------------------------------------
 
@@ -274,9 +286,41 @@ class SessionDriver(QObject):
         finally:
             self._dispatching = False
         if self.session.state is State.FINISHED:
+            self._started = False
             self._tick.stop()
         self._schedule_ahead()
+        self._arm()
         self.ticked.emit(self.remaining())
+
+    def _begin_ticking(self) -> None:
+        self._started = True
+        if self._fixed_tick:
+            self._tick.start()
+
+    def _arm(self) -> None:
+        """Real time: sleep until the shown second changes or the next cue is to be handed
+        ahead, whichever comes first; not at all while nothing will (paused, waiting)."""
+        if self._fixed_tick or not self._started:
+            return
+        waits: list[float] = []
+        with self._lock:
+            session = self.session
+            now = session.now()
+            left = session.remaining() if session.state in RUNNING else None
+            upcoming = session.upcoming_cues(now + CUE_HORIZON_S)
+        if left is not None and left > 0:
+            # The display shows whole seconds rounded up: it changes as ``left`` crosses an
+            # integer.
+            part = left - math.floor(left)
+            waits.append((part if part > 1e-6 else 1.0) + DISPLAY_SLACK_S)
+        for at, index, cue in upcoming:
+            if (index, cue.offset, cue.text) not in self._sent:
+                waits.append(at - CUE_AHEAD_S - now)
+                break
+        if waits:
+            self._tick.start(max(round(min(waits) * 1000), 1))
+        else:
+            self._tick.stop()
 
     def _deliver(self, event: Event) -> None:
         cue = event.cue

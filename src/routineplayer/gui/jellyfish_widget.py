@@ -16,6 +16,7 @@ from PySide6.QtGui import (
     QPaintEvent,
     QPalette,
     QPen,
+    QPixmap,
     QPolygonF,
     QRadialGradient,
     QResizeEvent,
@@ -23,6 +24,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 MIN_SCALE = 0.5  # breathed out, the bell is half as wide as breathed in
+BELL_PAD = 0.03  # around the cached bell, of its width: room for the outline's stroke
 TENTACLES = 7
 TENTACLE_POINTS = 14  # per tentacle: smooth at any size the window allows
 
@@ -46,6 +48,9 @@ class JellyfishWidget(QWidget):
         # the ring and the page behind it.
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
         self._drawn = QRectF()  # what the last frame covered
+        # The bell (a gradient-filled, antialiased path: the costly part of a frame) drawn
+        # once at full size and scaled per frame; redrawn when the size or colour changes.
+        self._bell: tuple[tuple[int, int, float], QPixmap] | None = None
         self.setAccessibleName("Jellyfish breathing animation")
         self.setAccessibleDescription("Grows as you breathe in and draws in as you breathe out")
 
@@ -77,8 +82,11 @@ class JellyfishWidget(QWidget):
 
     def bell_width(self) -> float:
         """The bell's drawn width in pixels at the current fullness."""
+        return self.bell_width_at(self._fullness)
+
+    def bell_width_at(self, fullness: float) -> float:
         side = min(self.width(), self.height() / 1.25)
-        return side * 0.8 * (MIN_SCALE + (1 - MIN_SCALE) * self._fullness)
+        return side * 0.8 * (MIN_SCALE + (1 - MIN_SCALE) * fullness)
 
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
@@ -91,8 +99,35 @@ class JellyfishWidget(QWidget):
         # The bell sits a little above the middle so the tentacles fit below it.
         top = self.height() * 0.42 - height
         self._draw_tentacles(painter, colour, centre_x, top + height, width)
-        self._draw_bell(painter, colour, QRectF(centre_x - width / 2, top, width, height * 2))
+        bell = self._bell_pixmap(colour)
+        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+        # The pixmap holds the bell's top half box (the path's lower half is never drawn).
+        scale = width / max(self.bell_width_at(1.0), 1.0)
+        pad = BELL_PAD * width  # the outline's stroke reaches past the path
+        size = bell.deviceIndependentSize() * scale
+        target = QRectF(centre_x - width / 2 - pad, top - pad, size.width(), size.height())
+        painter.drawPixmap(target, bell, QRectF(bell.rect()))
         painter.end()
+
+    def _bell_pixmap(self, colour: QColor) -> QPixmap:
+        full = self.bell_width_at(1.0)
+        ratio = self.devicePixelRatioF()
+        key = (round(full), colour.rgba(), ratio)
+        if self._bell is None or self._bell[0] != key:
+            width = max(full, 1.0)
+            height = width * 0.62
+            pad = BELL_PAD * width
+            pixmap = QPixmap(
+                round((width + 2 * pad) * ratio), round((height * 1.2 + 2 * pad) * ratio)
+            )
+            pixmap.setDevicePixelRatio(ratio)
+            pixmap.fill(Qt.GlobalColor.transparent)
+            painter = QPainter(pixmap)
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+            self._draw_bell(painter, colour, QRectF(pad, pad, width, height * 2))
+            painter.end()
+            self._bell = (key, pixmap)
+        return self._bell[1]
 
     def _draw_bell(self, painter: QPainter, colour: QColor, box: QRectF) -> None:
         glow = QRadialGradient(box.center() - QPointF(0, box.height() * 0.15), box.width() * 0.6)

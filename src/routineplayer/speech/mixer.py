@@ -7,7 +7,11 @@ ahead and kept open starts a sound 35-45 ms after it is asked for, every time. I
 push mode by a 5 ms timer on its own thread, only ~120 ms ahead of the speakers, so a GUI
 thread busy painting cannot starve it, and a fade or a cut takes effect within that margin.
 When nothing is playing, nothing is written: the stream drains, and the next sound starts at
-the stream's minimum latency instead of behind a queue of silence.
+the stream's minimum latency instead of behind a queue of silence. Nor does the thread wake
+every tick then: it looks at the stream's health every IDLE_MS, and a sound added to the mix
+wakes it at once (``Mix.on_new``), so an idle routine costs no per-tick Python work. After
+SUSPEND_AFTER_S of silence the stream is suspended (corked): a running stream, even empty,
+wakes Qt's PulseAudio thread and the server ~100 times a second. A sound resumes it.
 
 The stream is rebuilt when it fails (the sink vanished) or when the default output
 changes; a broken stream still "plays" (positions advance on the clock), so the routine's
@@ -39,6 +43,7 @@ import os
 import threading
 import time
 from array import array
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from PySide6.QtCore import (
@@ -58,7 +63,12 @@ from PySide6.QtMultimedia import QAudioFormat, QAudioSink, QMediaDevices, QtAudi
 from routineplayer.speech.wavtools import CUE_RATE
 
 RATE = CUE_RATE  # no resampling for espeak-ng's cues and the chimes
+# While something sounds: the stream is topped up to AHEAD_S this often. 20 ms lost sound
+# under load in testing (an 18 s cue not heard whole, 1 play of 20): the stream's own buffer
+# is smaller than AHEAD_S. A sound added wakes the thread at once.
 TICK_MS = 5
+IDLE_MS = 500  # with nothing to write: only the stream's health is looked at, this often
+SUSPEND_AFTER_S = 1.0  # drained and silent this long: the stream is suspended (corked)
 AHEAD_S = 0.12  # how far ahead of the speakers the stream is kept filled
 PRIME_S = 0.25  # the stream runs on silence this long before a sound that waits its moment
 RETRY_S = 1.0  # a broken stream is rebuilt at most this often
@@ -128,6 +138,13 @@ class Mix:
         self._waiting: list[_Source] = []  # voices with a start time, in order of it
         self._chimes: list[_Source] = []
         self._tokens = itertools.count(1)
+        # Called (on the caller's thread, outside the lock) when a sound is added: the output
+        # sleeps while nothing sounds and must wake for it at once.
+        self.on_new: Callable[[], None] | None = None
+
+    def _added(self) -> None:
+        if self.on_new is not None:
+            self.on_new()
 
     def start_voice(
         self, samples: array[int], gain: float, owner: int = 0, at: float | None = None
@@ -142,7 +159,8 @@ class Mix:
             else:
                 self._waiting.append(source)
                 self._waiting.sort(key=lambda v: v.start_at or 0.0)
-            return token
+        self._added()
+        return token
 
     def _voice_with(self, token: int) -> _Source | None:
         for v in (self._voice, *self._waiting):
@@ -176,6 +194,7 @@ class Mix:
         """Sound ``samples`` over whatever plays, now or at ``at`` (the output's clock)."""
         with self._lock:
             self._chimes.append(_Source(samples, gain, owner, start_at=at))
+        self._added()
 
     def clear(self, owner: int = 0, *, waiting_only: bool = False) -> None:
         """Silence everything ``owner`` started (``waiting_only``: what has not started yet)."""
@@ -281,6 +300,8 @@ class _Feeder(QObject):
         self._moved = 0.0
         self._probe: QProcess | None = None
         self._last_probe = -PROBE_S
+        self._suspended = False  # corked while silent: no callbacks, no wake-ups
+        self._quiet_since: float | None = None
 
     @Slot()
     def begin(self) -> None:
@@ -303,6 +324,18 @@ class _Feeder(QObject):
     def request_rebuild(self) -> None:
         self._rebuild.set()
 
+    @Slot()
+    def wake(self) -> None:
+        """A sound was added: the stream running again, the playing pace, and a write now."""
+        self._quiet_since = None
+        if self._suspended and self._sink is not None:
+            self._suspended = False
+            self._sink.resume()
+            self._free, self._moved = -1, time.monotonic()
+        if self._timer is not None:
+            self._timer.start(TICK_MS)
+        self._tick()
+
     def _close(self) -> None:
         if self._sink is not None:
             self._sink.stop()
@@ -311,6 +344,7 @@ class _Feeder(QObject):
 
     def _open(self) -> None:
         self._last_try = time.monotonic()
+        self._suspended, self._quiet_since = False, None
         self._close()
         device = QMediaDevices.defaultAudioOutput()
         if device.isNull():
@@ -373,6 +407,29 @@ class _Feeder(QObject):
         if down != self._down:
             self._down = down
             self.down_changed.emit(down)
+        # Nothing to write: no per-tick Python work (a routine on battery); ``wake`` brings
+        # the pace back the moment a sound is added.
+        pace = TICK_MS if self.mix.active else IDLE_MS
+        if self._timer is not None and self._timer.interval() != pace:
+            self._timer.setInterval(pace)
+        self._suspend_when_quiet()
+
+    def _suspend_when_quiet(self) -> None:
+        """A running stream wakes Qt's and the server's threads ~100 times a second even
+        with nothing in it: once drained and silent for SUSPEND_AFTER_S, cork it."""
+        sink = self._sink
+        if self._suspended or sink is None or self._lost or self._broken() or self.mix.active:
+            self._quiet_since = None
+            return
+        if sink.bytesFree() < sink.bufferSize():
+            self._quiet_since = None  # still playing what was written
+            return
+        now = time.monotonic()
+        if self._quiet_since is None:
+            self._quiet_since = now
+        elif now - self._quiet_since >= SUSPEND_AFTER_S:
+            self._suspended = True
+            sink.suspend()
 
     def _feed(self) -> None:
         now = time.monotonic()
@@ -432,6 +489,12 @@ class AudioOutput:
         self._thread = QThread()
         self._thread.setObjectName("routineplayer-audio")
         self._feeder = _Feeder(self.mix)
+        feeder = self._feeder
+
+        def wake_feeder() -> None:  # from any thread: queued to the output thread
+            QMetaObject.invokeMethod(feeder, "wake", Qt.ConnectionType.QueuedConnection)
+
+        self.mix.on_new = wake_feeder
         self._feeder.moveToThread(self._thread)
         self._thread.started.connect(self._feeder.begin)
         self._thread.start()

@@ -77,6 +77,22 @@ AT_SPI_BUS_LAUNCHER = Path("/usr/libexec/at-spi-bus-launcher")  # at-spi2-core
 AT_SPI_REGISTRYD = Path("/usr/libexec/at-spi2-registryd")  # at-spi2-core
 
 
+def offender_line(offender: dict[str, str]) -> str:
+    """One offender of a walk, as the tests print it: role 'name' (Qt class): problem [path]."""
+    qt = f" ({offender['qt']})" if offender["qt"] else ""
+    return (
+        f"  {offender['role']} {offender['name']!r}{qt}: {offender['problem']}"
+        f"  [{offender['path']}]"
+    )
+
+
+def install_routine(home: Path, file_name: str, text: str) -> None:
+    """Put a routine in the test's own ROUTINEPLAYER_HOME, where the library finds it."""
+    routines = home / "data" / "routines"
+    routines.mkdir(parents=True, exist_ok=True)
+    (routines / file_name).write_text(text)
+
+
 class WalkerError(AssertionError):
     """atspi_walker.py could not do what it was asked (not an accessibility finding)."""
 

@@ -47,7 +47,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from real_app import WAIT_S, Walker, press, running_app, wait_for_shown_window, xdotool
+from real_app import (
+    WAIT_S,
+    Walker,
+    install_routine,
+    offender_line,
+    press,
+    running_app,
+    wait_for_shown_window,
+    xdotool,
+)
 
 ROUTINE_FILE = "a11y-walk.yaml"
 ROUTINE_TITLE = "Keyboard walk"
@@ -79,9 +88,7 @@ def _report(results: list[dict[str, Any]]) -> str:
         if not offenders and not notes:
             continue
         lines.append(f"{result['page']} ({len(offenders)}):")
-        for o in offenders:
-            qt = f" ({o['qt']})" if o["qt"] else ""
-            lines.append(f"  {o['role']} {o['name']!r}{qt}: {o['problem']}  [{o['path']}]")
+        lines.extend(offender_line(o) for o in offenders)
         lines.extend(f"  note: {note}" for note in notes)
     return f"{total} accessibility offenders, by page:\n" + "\n".join(lines)
 
@@ -91,9 +98,7 @@ def _report(results: list[dict[str, Any]]) -> str:
 def test_every_control_is_named_and_reachable_by_keyboard(
     xvfb: str, atspi_bus: dict[str, str], routineplayer_home: Path, tmp_path: Path
 ) -> None:
-    routines = routineplayer_home / "data" / "routines"
-    routines.mkdir(parents=True)
-    (routines / ROUTINE_FILE).write_text(ROUTINE)
+    install_routine(routineplayer_home, ROUTINE_FILE, ROUTINE)
     search = ROUTINE_TITLE.split()[0].lower()  # type-ahead in the library finds it
     with running_app(xvfb, tmp_path) as app:
         a11y = Walker(atspi_bus, app.pid, tmp_path)

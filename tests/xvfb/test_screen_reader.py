@@ -70,7 +70,9 @@ from real_app import (
     EventLog,
     Walker,
     WalkerError,
+    install_routine,
     listening,
+    offender_line,
     press,
     running_app,
     wait_for_shown_window,
@@ -231,9 +233,7 @@ def _report(results: list[dict[str, Any]], ears: Ears) -> str:
         if not count and not notes:
             continue
         lines.append(f"{page} ({count}):")
-        for o in offenders:
-            qt = f" ({o['qt']})" if o["qt"] else ""
-            lines.append(f"  {o['role']} {o['name']!r}{qt}: {o['problem']}  [{o['path']}]")
+        lines.extend(offender_line(o) for o in offenders)
         lines.extend(f"  content: {text}" for text in missing)
         lines.extend(f"  heard: {text}" for text in events)
         lines.extend(f"  note: {note}" for note in notes)
@@ -245,9 +245,7 @@ def _report(results: list[dict[str, Any]], ears: Ears) -> str:
 def test_a_screen_reader_user_hears_every_page(
     xvfb: str, atspi_bus: dict[str, str], routineplayer_home: Path, tmp_path: Path
 ) -> None:
-    routines = routineplayer_home / "data" / "routines"
-    routines.mkdir(parents=True)
-    (routines / ROUTINE_FILE).write_text(ROUTINE)
+    install_routine(routineplayer_home, ROUTINE_FILE, ROUTINE)
     search = ROUTINE_TITLE.split()[0].lower()  # type-ahead in the library finds it
     with (
         running_app(xvfb, tmp_path) as app,

@@ -1,6 +1,7 @@
 """What the player tells a screen reader: one polite announcement per new moment, the time
 at whole minutes only, the focus on the answers when the check appears, and content labels
-that are read as their own words. The real AT-SPI path is tests/xvfb/test_screen_reader.py."""
+that are read as their own words. The real AT-SPI path is tests/xvfb/test_screen_reader.py
+(this file has another basename: pytest imports test modules by basename)."""
 
 from __future__ import annotations
 

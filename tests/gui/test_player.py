@@ -14,6 +14,7 @@ from routineplayer.gui.dialogs import PrestartDialog, StopDialog, SummaryDialog
 from routineplayer.gui.jellyfish_widget import jellyfish_colour
 from routineplayer.gui.main_window import MainWindow
 from routineplayer.gui.player_view import Page
+from routineplayer.runtime.keymap import KEYMAP, Command
 from routineplayer.runtime.view_text import time_left
 
 WARM_UP = "Warm-up"
@@ -418,3 +419,21 @@ def test_audio_only_shows_paused(start) -> None:
     assert audio.paused.isVisible() and "Paused" in audio.paused.text()
     player.key(K.Key_X)
     assert not audio.paused.isVisible()
+
+
+def test_the_help_says_what_one_back_press_does(start) -> None:
+    """One ← goes to the start of this step, a second one soon after to the step before:
+    the help and the button's tip say so (they said "previous step" for one press)."""
+    player = start(WARM_UP)
+    player.skip_until(State.WORKING)
+    player.key(K.Key_Right)
+    player.skip_until(State.WORKING)
+    session = player.session
+    step = session.segment.step_index
+    player.key(K.Key_Left)
+    assert session.segment.step_index == step, "one press: the start of this step"
+    player.key(K.Key_Left)
+    assert session.segment.step_index < step, "a second press soon after: the step before"
+    back = next(b for b in KEYMAP if b.command is Command.BACK)
+    assert "start of this step" in back.action.lower() and "twice" in back.action
+    assert "start of this step" in player.window.player_view.back_button.toolTip().lower()

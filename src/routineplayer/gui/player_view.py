@@ -189,7 +189,9 @@ class PlayerView(QWidget):
         return button
 
     def _controls(self) -> QHBoxLayout:
-        self.back_button = self._button("Back", Command.BACK, "Previous step (←)")
+        self.back_button = self._button(
+            "Back", Command.BACK, "Start of this step; twice: the step before (←)"
+        )
         self.pause_button = self._button("Pause", Command.PAUSE_OR_DONE, "Pause (Space)")
         self.done_button = self._button("Done", Command.PRIMARY, "This set is done (Enter)")
         self.done_button.setProperty("primary", True)

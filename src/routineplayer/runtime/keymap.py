@@ -61,7 +61,9 @@ KEYMAP: tuple[Binding, ...] = (
         Command.BACK,
         (K.Key_Left, K.Key_PageUp, K.Key_MediaPrevious),
         "←, Page Up, Previous",
-        "Back to the previous step (during the check: Yes)",
+        # What one press does (core.session.back): the start of this step; the step before
+        # only on a second press within BACK_AGAIN_WITHIN.
+        "Start of this step; twice: step before (check: Yes)",
     ),
     Binding(Command.YES, (K.Key_Y,), "Y", "Answer the check: yes"),
     Binding(Command.NO, (K.Key_N,), "N", "Answer the check: no"),

@@ -42,6 +42,12 @@ def test_queued_cue_more_than_max_late_is_dropped() -> None:
     assert too_late(10.0, 11.1, T)
 
 
+def test_a_notice_is_never_too_late() -> None:
+    # "Sound is back." (priority -1) is as true ten seconds later as it was then.
+    assert not too_late(10.0, 20.0, T, priority=-1)
+    assert too_late(10.0, 20.0, T, priority=0)
+
+
 def ramp(n: int, value: int = 1000) -> array:
     return array("h", [value] * n)
 
@@ -137,3 +143,19 @@ def test_what_waits_keeps_the_stream_running_only_when_it_is_due() -> None:
     mix.start_voice(ramp(5, 7), 1.0, at=10.0)
     assert not mix.sounding_or_due(9.5)
     assert mix.sounding_or_due(10.0)
+
+
+def test_sounds_added_together_are_written_from_the_same_sample() -> None:
+    # The output wakes on the first sound added; a voice and its chime must still start
+    # together, not one pull (~120 ms of stream) apart.
+    mix = Mix(rate=1000)
+    woken: list[int] = []
+    mix.on_new = lambda: woken.append(1)
+    with mix.together():
+        mix.start_voice(ramp(4, 100), 1.0)
+        assert not mix.sounding_or_due(0.0)
+        assert mix.pull(4) is None  # what the output would write between the two: nothing
+        mix.add_chime(ramp(4, 20), 1.0)
+        assert woken == []
+    assert woken == [1]  # one wake, once both are in
+    assert list(mix.pull(4) or []) == [120] * 4

@@ -38,12 +38,13 @@ back, whatever the cause.
 from __future__ import annotations
 
 import atexit
+import contextlib
 import itertools
 import os
 import threading
 import time
 from array import array
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from PySide6.QtCore import (
@@ -91,6 +92,7 @@ class _Source:
     fade_len: int = 0
     token: int = 0
     start_at: float | None = None  # when its first sample is to be heard; None: started
+    held: bool = False  # added inside ``Mix.together()``: not written until the block ends
 
     def lead(self, n: int, hear_at: float, rate: int) -> int | None:
         """Samples of silence before this source in a chunk of ``n`` heard from ``hear_at``;
@@ -138,13 +140,39 @@ class Mix:
         self._waiting: list[_Source] = []  # voices with a start time, in order of it
         self._chimes: list[_Source] = []
         self._tokens = itertools.count(1)
+        self._depth = 0  # nesting of ``together()``
+        self._woken = False  # a sound was added inside it: wake the output at its end
         # Called (on the caller's thread, outside the lock) when a sound is added: the output
         # sleeps while nothing sounds and must wake for it at once.
         self.on_new: Callable[[], None] | None = None
 
     def _added(self) -> None:
+        with self._lock:
+            if self._depth:
+                self._woken = True
+                return
         if self.on_new is not None:
             self.on_new()
+
+    @contextlib.contextmanager
+    def together(self) -> Iterator[None]:
+        """Sounds added inside start on the same sample: a voice and its chime. Otherwise the
+        output, woken by the first, may write it ~120 ms (AHEAD_S) before the second is in."""
+        with self._lock:
+            self._depth += 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._depth -= 1
+                wake = self._depth == 0 and self._woken
+                if self._depth == 0:
+                    self._woken = False
+                    for source in (self._voice, *self._waiting, *self._chimes):
+                        if source is not None:
+                            source.held = False
+            if wake and self.on_new is not None:
+                self.on_new()
 
     def start_voice(
         self, samples: array[int], gain: float, owner: int = 0, at: float | None = None
@@ -153,7 +181,7 @@ class Mix:
         the sample heard then: the voice before goes on until that moment. Returns its token."""
         with self._lock:
             token = next(self._tokens)
-            source = _Source(samples, gain, owner, token=token, start_at=at)
+            source = _Source(samples, gain, owner, token=token, start_at=at, held=self._depth > 0)
             if at is None:
                 self._voice = source
             else:
@@ -193,7 +221,7 @@ class Mix:
     ) -> None:
         """Sound ``samples`` over whatever plays, now or at ``at`` (the output's clock)."""
         with self._lock:
-            self._chimes.append(_Source(samples, gain, owner, start_at=at))
+            self._chimes.append(_Source(samples, gain, owner, start_at=at, held=self._depth > 0))
         self._added()
 
     def clear(self, owner: int = 0, *, waiting_only: bool = False) -> None:
@@ -221,9 +249,9 @@ class Mix:
         """Something sounds, or is to start by ``by`` (the output's clock): worth writing."""
         with self._lock:
             sources = [*self._waiting, *self._chimes]
-            if self._voice is not None:
+            if self._voice is not None and not self._voice.held:
                 return True
-            return any(s.start_at is None or s.start_at <= by for s in sources)
+            return any(not s.held and (s.start_at is None or s.start_at <= by) for s in sources)
 
     def pull(self, n: int, hear_at: float = 0.0) -> array[int] | None:
         """Up to ``n`` mixed samples, the first heard at ``hear_at`` on the output's clock
@@ -232,11 +260,11 @@ class Mix:
         with self._lock:
             parts: list[array[int]] = []
             cut, incoming = n, None  # a waiting voice replaces the voice at its first sample
-            if self._waiting:
+            if self._waiting and not self._waiting[0].held:
                 lead = self._waiting[0].lead(n, hear_at, self.rate)
                 if lead is not None:
                     incoming, cut = self._waiting.pop(0), lead
-            if self._voice is not None and cut > 0:
+            if self._voice is not None and not self._voice.held and cut > 0:
                 parts.append(self._voice.take(cut))
                 if self._voice.finished:
                     self._voice = None
@@ -247,6 +275,8 @@ class Mix:
                 if incoming.finished:
                     self._voice = None
             for chime in self._chimes:
+                if chime.held:
+                    continue
                 lead = chime.lead(n, hear_at, self.rate)
                 if lead is not None:
                     chime.start_at = None

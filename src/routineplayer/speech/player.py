@@ -40,6 +40,9 @@ SOUND_LOST_REASON = (
 )
 SOUND_BACK = "Sound is back."  # said when it is: someone on the floor hears that it works
 SOUND_BACK_PRIORITY = -1
+# A stream reopened after a fault can stall again at once (measured: twice in 1.5 s when a
+# sink came back); "Sound is back." waits until it has kept playing this long.
+BACK_SETTLE_MS = 1000
 NO_OUTPUT_REASON = (
     "No sound output found: cues are shown on screen only. Check that speakers or headphones "
     "are connected and the sound server (PulseAudio or PipeWire) is running."
@@ -135,6 +138,11 @@ class CuePlayer(QObject):
         self._output.device_changed()  # the output may have changed while no player listened
         self._mix = self._output.mix
         self._down = False  # sound stopped reaching the output after it had worked
+        self._owe_back = False  # it did: "Sound is back." is owed once it plays again
+        self._back_timer = QTimer(self)
+        self._back_timer.setSingleShot(True)
+        self._back_timer.setInterval(BACK_SETTLE_MS)
+        self._back_timer.timeout.connect(self._say_sound_back)
         self._output.down_changed.connect(self._sound_down)
 
     # -- state the GUI shows ------------------------------------------------------------
@@ -177,8 +185,21 @@ class CuePlayer(QObject):
         if down == self._down:
             return
         self._down = down
+        self._owe_back = self._owe_back or down
         self.status_changed.emit(self.reason)
-        if not down and self._state is not PlayerState.VISUAL_ONLY:
+        self._settle_then_say_back()
+
+    def _settle_then_say_back(self) -> None:
+        # The stream playing again and Qt listing the outputs again reach this thread in
+        # either order after a server restart: the wait starts after the later of the two.
+        if self._owe_back and not self._down and self._state is not PlayerState.VISUAL_ONLY:
+            self._back_timer.start()
+        else:
+            self._back_timer.stop()
+
+    def _say_sound_back(self) -> None:
+        if self._owe_back and not self._down and self._state is not PlayerState.VISUAL_ONLY:
+            self._owe_back = False
             # The lowest priority: any cue of the routine cuts it rather than waiting for it.
             self.play(SOUND_BACK, SOUND_BACK_PRIORITY)
 
@@ -193,6 +214,7 @@ class CuePlayer(QObject):
         if (state, reason) != (self._state, self._reason):
             self._state, self._reason = state, reason
             self.status_changed.emit(self.reason)
+            self._settle_then_say_back()
 
     # -- settings ------------------------------------------------------------------------
 
@@ -254,6 +276,10 @@ class CuePlayer(QObject):
         ``after_s`` seconds from now. Asked for ahead by more than the output's delay, the
         mixer starts them on the sample heard at that moment; ``cancel_ahead()`` takes them
         back if something changes before then."""
+        with self._mix.together():  # a voice and its chime start on the same sample
+            self._play(text, priority, chime, after_s)
+
+    def _play(self, text: str, priority: int, chime: str | None, after_s: float | None) -> None:
         now = self._clock()
         ahead = after_s is not None and after_s > 0
         when = now + after_s if after_s is not None and ahead else now
@@ -334,7 +360,7 @@ class CuePlayer(QObject):
     def _next(self) -> None:
         while self._queue:
             request = self._queue.pop(0)
-            if too_late(request.requested_at, self._clock(), self.timing):
+            if too_late(request.requested_at, self._clock(), self.timing, request.priority):
                 self.cue_dropped.emit(request.text)
                 continue
             self._start(request)

@@ -129,7 +129,7 @@ class _VoiceTrack:
             self.queue.sort(key=lambda r: (-r[1], r[0]))
             requested, priority, text, clip = self.queue.pop(0)
             start = max(free_at, requested)
-            if too_late(requested, start, self.timing):
+            if too_late(requested, start, self.timing, priority):
                 self.dropped.append(text)
                 continue
             self.placed.append(_Placed(text, priority, round(start * RATE), clip, requested))

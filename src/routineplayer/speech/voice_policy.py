@@ -3,7 +3,9 @@
 Two voices never sound at once. A cue of higher priority than the one speaking waits for it
 if it is about to end anyway, otherwise cuts it with a short fade; a cue of equal or lower
 priority queues behind, and is dropped if it would start too late to still mean anything
-(a "3" of a countdown one second late is worse than no "3"). Chimes are not voices and may
+(a "3" of a countdown one second late is worse than no "3"). A notice (priority below
+zero, such as "Sound is back.") tells a state, not a moment: it waits for a gap however
+long, and is never dropped. Chimes are not voices and may
 overlap speech freely. Pure logic, no Qt, so both CuePlayer and the track renderer use it.
 """
 
@@ -50,5 +52,12 @@ def decide(
     return Decision(Action.QUEUE, current_end)
 
 
-def too_late(requested_at: float, start_at: float, timing: VoiceTiming) -> bool:
+NOTICE_BELOW = 0  # priorities under this are notices: true later too, so never too late
+
+
+def too_late(
+    requested_at: float, start_at: float, timing: VoiceTiming, priority: int = NOTICE_BELOW
+) -> bool:
+    if priority < NOTICE_BELOW:
+        return False
     return start_at - requested_at > timing.max_late_s

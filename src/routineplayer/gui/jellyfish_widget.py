@@ -2,6 +2,15 @@
 
 The widget only draws: its owner sets ``fullness`` (0..1, from breath_motion.breath_at at
 the session's elapsed time) and a ``sway`` clock for the tentacles on every frame.
+
+A frame is kept cheap (issue: light on the battery), from measurements of this page at
+30 fps: Qt's raster engine splits any translucent or transformed fill of more than ~96
+spans across its GUI thread pool and waits for it, which woke two pool threads ~800 times a
+second each. So nothing drawn per frame is translucent or transformed: the tentacles are
+one filled path in an opaque colour (the translucent tint, worked out over the page), and
+the bell, drawn once into a pixmap, is scaled smoothly to the frame's size (single-threaded
+at this size) and copied untransformed. Measured offscreen (/proc, 8 s): 7.3 % of a core
+with ~1600 pool wake-ups a second before, 4.2 % with none after.
 """
 
 from __future__ import annotations
@@ -17,7 +26,6 @@ from PySide6.QtGui import (
     QPalette,
     QPen,
     QPixmap,
-    QPolygonF,
     QRadialGradient,
     QResizeEvent,
 )
@@ -27,6 +35,18 @@ MIN_SCALE = 0.5  # breathed out, the bell is half as wide as breathed in
 BELL_PAD = 0.03  # around the cached bell, of its width: room for the outline's stroke
 TENTACLES = 7
 TENTACLE_POINTS = 14  # per tentacle: smooth at any size the window allows
+TENTACLE_ALPHA = 150 / 255  # how much of the jellyfish's colour shows in a tentacle
+TAPER = 0.6  # a tentacle's tip is this much narrower than its root
+
+
+def over(colour: QColor, alpha: float, background: QColor) -> QColor:
+    """``colour`` at ``alpha`` over ``background``, as one opaque colour."""
+    return QColor.fromRgbF(
+        *(
+            c * alpha + b * (1 - alpha)
+            for c, b in zip(colour.getRgbF()[:3], background.getRgbF()[:3], strict=True)
+        )
+    )
 
 
 def jellyfish_colour(palette: QPalette) -> QColor:
@@ -98,15 +118,19 @@ class JellyfishWidget(QWidget):
         centre_x = self.width() / 2
         # The bell sits a little above the middle so the tentacles fit below it.
         top = self.height() * 0.42 - height
-        self._draw_tentacles(painter, colour, centre_x, top + height, width)
+        background = self.palette().color(QPalette.ColorRole.Window)
+        self._draw_tentacles(painter, over(colour, TENTACLE_ALPHA, background), top + height)
         bell = self._bell_pixmap(colour)
-        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
         # The pixmap holds the bell's top half box (the path's lower half is never drawn).
         scale = width / max(self.bell_width_at(1.0), 1.0)
         pad = BELL_PAD * width  # the outline's stroke reaches past the path
-        size = bell.deviceIndependentSize() * scale
-        target = QRectF(centre_x - width / 2 - pad, top - pad, size.width(), size.height())
-        painter.drawPixmap(target, bell, QRectF(bell.rect()))
+        scaled = bell.scaled(
+            bell.size() * scale,
+            Qt.AspectRatioMode.IgnoreAspectRatio,
+            Qt.TransformationMode.SmoothTransformation,
+        )
+        scaled.setDevicePixelRatio(bell.devicePixelRatio())
+        painter.drawPixmap(QPointF(centre_x - width / 2 - pad, top - pad), scaled)
         painter.end()
 
     def _bell_pixmap(self, colour: QColor) -> QPixmap:
@@ -152,30 +176,29 @@ class JellyfishWidget(QWidget):
         painter.setBrush(glow)
         painter.drawPath(bell)
 
-    def _draw_tentacles(
-        self, painter: QPainter, colour: QColor, centre_x: float, rim_y: float, width: float
-    ) -> None:
+    def _draw_tentacles(self, painter: QPainter, colour: QColor, rim_y: float) -> None:
+        """Seven tentacles as one filled path, each tapering to its tip, swaying."""
+        width = self.bell_width()
         # Breathed in, the tentacles trail shorter: the whole body contracts upwards.
         length = width * (1.1 - 0.25 * self._fullness)
-        pen_colour = QColor(colour)
-        pen_colour.setAlpha(150)
-        # Round ends, bevelled joins: the joins are invisible at this many points, and
-        # cheaper to stroke on every frame than round ones.
-        pen = QPen(pen_colour, max(width / 45, 1.5))
-        pen.setCapStyle(Qt.PenCapStyle.RoundCap)
-        pen.setJoinStyle(Qt.PenJoinStyle.BevelJoin)
-        painter.setPen(pen)
-        painter.setBrush(Qt.BrushStyle.NoBrush)
+        step = length / TENTACLE_POINTS
+        half = max(width / 45, 1.5) / 2
+        centre_x = self.width() / 2
+        path = QPainterPath()
         for i in range(TENTACLES):
             x0 = centre_x + (i / (TENTACLES - 1) - 0.5) * width * 0.75
-            points = [
-                QPointF(
-                    x0 + self._wave(i, k / TENTACLE_POINTS, width),
-                    rim_y + k * length / TENTACLE_POINTS,
-                )
-                for k in range(TENTACLE_POINTS + 1)
-            ]
-            painter.drawPolyline(QPolygonF(points))
+            along = [k / TENTACLE_POINTS for k in range(TENTACLE_POINTS + 1)]
+            xs = [x0 + self._wave(i, a, width) for a in along]
+            widths = [half * (1.0 - TAPER * a) for a in along]
+            path.moveTo(xs[0] - widths[0], rim_y)
+            for k in range(1, TENTACLE_POINTS + 1):  # down one side...
+                path.lineTo(xs[k] - widths[k], rim_y + k * step)
+            for k in range(TENTACLE_POINTS, -1, -1):  # ...and back up the other
+                path.lineTo(xs[k] + widths[k], rim_y + k * step)
+            path.closeSubpath()
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(colour)
+        painter.drawPath(path)
 
     def _wave(self, tentacle: int, along: float, width: float) -> float:
         return math.sin(self._sway * 1.7 + tentacle * 0.9 + along * 5.0) * width * 0.05 * along

@@ -37,6 +37,8 @@ TENTACLES = 7
 TENTACLE_POINTS = 14  # per tentacle: smooth at any size the window allows
 TENTACLE_ALPHA = 150 / 255  # how much of the jellyfish's colour shows in a tentacle
 TAPER = 0.6  # a tentacle's tip is this much narrower than its root
+_ALONG = [k / TENTACLE_POINTS for k in range(TENTACLE_POINTS + 1)]  # root 0 .. tip 1
+_NARROWING = [1.0 - TAPER * a for a in _ALONG]
 
 
 def over(colour: QColor, alpha: float, background: QColor) -> QColor:
@@ -71,6 +73,7 @@ class JellyfishWidget(QWidget):
         # The bell (a gradient-filled, antialiased path: the costly part of a frame) drawn
         # once at full size and scaled per frame; redrawn when the size or colour changes.
         self._bell: tuple[tuple[int, int, float], QPixmap] | None = None
+        self._bell_scaled: QPixmap | None = None
         self.setAccessibleName("Jellyfish breathing animation")
         self.setAccessibleDescription("Grows as you breathe in and draws in as you breathe out")
 
@@ -124,14 +127,23 @@ class JellyfishWidget(QWidget):
         # The pixmap holds the bell's top half box (the path's lower half is never drawn).
         scale = width / max(self.bell_width_at(1.0), 1.0)
         pad = BELL_PAD * width  # the outline's stroke reaches past the path
-        scaled = bell.scaled(
-            bell.size() * scale,
-            Qt.AspectRatioMode.IgnoreAspectRatio,
-            Qt.TransformationMode.SmoothTransformation,
+        painter.drawPixmap(
+            QPointF(centre_x - width / 2 - pad, top - pad), self._scaled(bell, scale)
         )
-        scaled.setDevicePixelRatio(bell.devicePixelRatio())
-        painter.drawPixmap(QPointF(centre_x - width / 2 - pad, top - pad), scaled)
         painter.end()
+
+    def _scaled(self, bell: QPixmap, scale: float) -> QPixmap:
+        """The bell at this frame's size; the last one again while the size holds."""
+        size = bell.size() * scale
+        if self._bell_scaled is None or self._bell_scaled.size() != size:
+            scaled = bell.scaled(
+                size,
+                Qt.AspectRatioMode.IgnoreAspectRatio,
+                Qt.TransformationMode.SmoothTransformation,
+            )
+            scaled.setDevicePixelRatio(bell.devicePixelRatio())
+            self._bell_scaled = scaled
+        return self._bell_scaled
 
     def _bell_pixmap(self, colour: QColor) -> QPixmap:
         full = self.bell_width_at(1.0)
@@ -151,6 +163,7 @@ class JellyfishWidget(QWidget):
             self._draw_bell(painter, colour, QRectF(pad, pad, width, height * 2))
             painter.end()
             self._bell = (key, pixmap)
+            self._bell_scaled = None
         return self._bell[1]
 
     def _draw_bell(self, painter: QPainter, colour: QColor, box: QRectF) -> None:
@@ -185,11 +198,10 @@ class JellyfishWidget(QWidget):
         half = max(width / 45, 1.5) / 2
         centre_x = self.width() / 2
         path = QPainterPath()
+        widths = [half * n for n in _NARROWING]
         for i in range(TENTACLES):
             x0 = centre_x + (i / (TENTACLES - 1) - 0.5) * width * 0.75
-            along = [k / TENTACLE_POINTS for k in range(TENTACLE_POINTS + 1)]
-            xs = [x0 + self._wave(i, a, width) for a in along]
-            widths = [half * (1.0 - TAPER * a) for a in along]
+            xs = [x0 + self._wave(i, a, width) for a in _ALONG]
             path.moveTo(xs[0] - widths[0], rim_y)
             for k in range(1, TENTACLE_POINTS + 1):  # down one side...
                 path.lineTo(xs[k] - widths[k], rim_y + k * step)

@@ -234,6 +234,9 @@ def test_a_long_cue_is_heard_to_its_last_syllable(
 PLAYS = 20
 
 
+TAIL_S = 3.0
+
+
 @pytest.mark.slow
 @pytest.mark.timeout(900)  # 20 plays of ~20 s: over the suite's 300 s per test
 def test_an_18_second_cue_ends_whole_every_time(
@@ -262,15 +265,24 @@ def test_an_18_second_cue_ends_whole_every_time(
         qtbot.wait(200)
     recording = recorder.stop()
 
+    # Its start and its last TAIL_S are each located: a stall of the whole machine (seen on
+    # this VM: 40 ms with nothing running, the sink then a little late) may shift what
+    # follows by some milliseconds, which is not what this test is about; a cut end is.
+    tail = clip[-int(TAIL_S * CUE_RATE) :]
     for n, at in enumerate(asked):
-        whole = find(recording, player, LONGEST, at, 0.3)
-        assert whole.match >= HEARD, f"play {n + 1}: not heard (match {whole.match:.2f})"
-        heard = recording.last_sound_between(whole.onset, whole.onset + seconds + 0.15)
+        start = find(recording, player, LONGEST, at, 0.3, head=TAIL_S)
+        assert start.match >= HEARD, f"play {n + 1}: its start not heard ({start.match:.2f})"
+        expected = start.onset + seconds - TAIL_S
+        tail_at, tail_match = recording.locate(tail, expected - 0.05, expected + 0.3)
+        assert tail_match >= HEARD, f"play {n + 1}: its last {TAIL_S:.0f} s not heard"
+        heard = recording.last_sound_between(tail_at, tail_at + TAIL_S + 0.15)
         assert heard is not None
-        # In samples: the sink's clock runs ~300 ppm off the monotonic one (6 ms over 20 s).
-        lost = last - (recording.index_of(heard) - recording.index_of(whole.onset))
+        # In samples: the sink's clock runs ~300 ppm off the monotonic one.
+        lost = (last - (len(clip) - len(tail))) - (
+            recording.index_of(heard) - recording.index_of(tail_at)
+        )
         assert lost <= 0, f"play {n + 1}: the last {1000 * lost / CUE_RATE:.0f} ms were cut"
-        assert finished[n] >= whole.onset + seconds - 0.01, "the voice was freed before its end"
+        assert finished[n] >= tail_at + TAIL_S - 0.01, "the voice was freed before its end"
 
 
 def clash_timeline() -> Timeline:

@@ -43,11 +43,14 @@ _NARROWING = [1.0 - TAPER * a for a in _ALONG]
 
 def over(colour: QColor, alpha: float, background: QColor) -> QColor:
     """``colour`` at ``alpha`` over ``background``, as one opaque colour."""
+
+    def mix(c: float, b: float) -> float:
+        return c * alpha + b * (1 - alpha)
+
     return QColor.fromRgbF(
-        *(
-            c * alpha + b * (1 - alpha)
-            for c, b in zip(colour.getRgbF()[:3], background.getRgbF()[:3], strict=True)
-        )
+        mix(colour.redF(), background.redF()),
+        mix(colour.greenF(), background.greenF()),
+        mix(colour.blueF(), background.blueF()),
     )
 
 

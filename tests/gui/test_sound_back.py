@@ -6,6 +6,7 @@ server and removes a real sink; this pins the orderings.)"""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 import pytest
 from PySide6.QtCore import QObject, Signal
@@ -33,46 +34,52 @@ class FakeOutput(QObject):
         pass
 
 
+@dataclass
+class Rig:
+    player: CuePlayer
+    output: FakeOutput
+    said: list[str]  # every cue started, in order
+    outputs_listed: bool = True  # what Qt's device list says (CuePlayer._evaluate)
+
+    def outputs_change(self, listed: bool) -> None:
+        self.outputs_listed = listed
+        self.player._outputs_changed()  # as QMediaDevices.audioOutputsChanged would
+
+
 @pytest.fixture
-def player(monkeypatch: pytest.MonkeyPatch, qapp: object) -> Iterator[tuple[CuePlayer, list]]:
-    listed = {"outputs": True}
+def rig(monkeypatch: pytest.MonkeyPatch, qapp: object) -> Iterator[Rig]:
+    output = FakeOutput()
+    engine = SpeechEngine("espeak", False, "none", "no engine in this test")
+    player = CuePlayer(engine=engine, output=output)  # type: ignore[arg-type]
+    r = Rig(player, output, [])
     monkeypatch.setattr(
-        CuePlayer,
+        player,
         "_evaluate",
-        lambda self: (
+        lambda: (
             (PlayerState.READY, "")
-            if listed["outputs"]
+            if r.outputs_listed
             else (PlayerState.VISUAL_ONLY, NO_OUTPUT_REASON)
         ),
     )
-    output = FakeOutput()
-    engine = SpeechEngine("espeak", False, "none", "no engine in this test")
-    p = CuePlayer(engine=engine, output=output)  # type: ignore[arg-type]
-    said: list[str] = []
-    p.cue_started.connect(said.append)
-    p._listed = listed  # type: ignore[attr-defined]
-    yield p, said
-    p.stop()
+    player.cue_started.connect(r.said.append)
+    yield r
+    player.stop()
 
 
 @pytest.mark.parametrize("stream_first", [True, False])
 def test_sound_back_is_said_once_after_both_the_stream_and_the_outputs_return(
-    qtbot: QtBot, player: tuple[CuePlayer, list], stream_first: bool
+    qtbot: QtBot, rig: Rig, stream_first: bool
 ) -> None:
-    p, said = player
-    listed = p._listed  # type: ignore[attr-defined]
-    out = p._output  # the fake
+    p, out, said = rig.player, rig.output, rig.said
     out.down_changed.emit(True)  # the server died: the stream stalls...
-    listed["outputs"] = False
-    p._outputs_changed()  # ...and Qt forgets its outputs
+    rig.outputs_change(listed=False)  # ...and Qt forgets its outputs
     assert p.sound_down and said == []
 
     def stream_back() -> None:
         out.down_changed.emit(False)
 
     def outputs_back() -> None:
-        listed["outputs"] = True
-        p._outputs_changed()
+        rig.outputs_change(listed=True)
 
     first, second = (stream_back, outputs_back) if stream_first else (outputs_back, stream_back)
     first()
@@ -82,16 +89,15 @@ def test_sound_back_is_said_once_after_both_the_stream_and_the_outputs_return(
     assert said == []  # not yet: a reopened stream may stall again at once
     qtbot.waitUntil(lambda: said == [SOUND_BACK], timeout=BACK_SETTLE_MS)
     assert p.reason == ""
-    p._outputs_changed()
+    rig.outputs_change(listed=True)
     out.down_changed.emit(False)
     assert said == [SOUND_BACK]  # once
 
 
 def test_a_stream_that_comes_back_and_drops_again_is_announced_once_it_stays(
-    qtbot: QtBot, player: tuple[CuePlayer, list]
+    qtbot: QtBot, rig: Rig
 ) -> None:
-    p, said = player
-    out = p._output
+    out, said = rig.output, rig.said
     out.down_changed.emit(True)
     for _ in range(2):  # measured with a sink coming back: stalled twice in 1.5 s
         out.down_changed.emit(False)

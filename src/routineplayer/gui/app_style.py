@@ -39,13 +39,17 @@ def current_colours() -> Colours:
     return LIGHT
 
 
-def _mix(a: str, b: str, share_of_b: float) -> str:
-    ca, cb = QColor(a), QColor(b)
+def mix_colours(a: QColor, b: QColor, share_of_b: float) -> QColor:
+    """``b`` laid over ``a`` at ``share_of_b`` opacity, as one opaque colour."""
     return QColor(
-        round(ca.red() + (cb.red() - ca.red()) * share_of_b),
-        round(ca.green() + (cb.green() - ca.green()) * share_of_b),
-        round(ca.blue() + (cb.blue() - ca.blue()) * share_of_b),
-    ).name()
+        round(a.red() + (b.red() - a.red()) * share_of_b),
+        round(a.green() + (b.green() - a.green()) * share_of_b),
+        round(a.blue() + (b.blue() - a.blue()) * share_of_b),
+    )
+
+
+def _mix(a: str, b: str, share_of_b: float) -> str:
+    return mix_colours(QColor(a), QColor(b), share_of_b).name()
 
 
 def palette_for(c: Colours) -> QPalette:

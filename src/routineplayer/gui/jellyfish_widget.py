@@ -7,7 +7,7 @@ A frame is kept cheap (issue: light on the battery), from measurements of this p
 30 fps: Qt's raster engine splits any translucent or transformed fill of more than ~96
 spans across its GUI thread pool and waits for it, which woke two pool threads ~800 times a
 second each. So nothing drawn per frame is translucent or transformed: the tentacles are
-one filled path in an opaque colour (the translucent tint, worked out over the page), and
+one filled path in an opaque colour (the translucent tint worked out over the page), and
 the bell, drawn once into a pixmap, is scaled smoothly to the frame's size (single-threaded
 at this size) and copied untransformed. Measured offscreen (/proc, 8 s): 7.3 % of a core
 with ~1600 pool wake-ups a second before, 4.2 % with none after.
@@ -31,6 +31,8 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from routineplayer.gui.app_style import mix_colours
+
 MIN_SCALE = 0.5  # breathed out, the bell is half as wide as breathed in
 BELL_PAD = 0.03  # around the cached bell, of its width: room for the outline's stroke
 TENTACLES = 7
@@ -39,19 +41,6 @@ TENTACLE_ALPHA = 150 / 255  # how much of the jellyfish's colour shows in a tent
 TAPER = 0.6  # a tentacle's tip is this much narrower than its root
 _ALONG = [k / TENTACLE_POINTS for k in range(TENTACLE_POINTS + 1)]  # root 0 .. tip 1
 _NARROWING = [1.0 - TAPER * a for a in _ALONG]
-
-
-def over(colour: QColor, alpha: float, background: QColor) -> QColor:
-    """``colour`` at ``alpha`` over ``background``, as one opaque colour."""
-
-    def mix(c: float, b: float) -> float:
-        return c * alpha + b * (1 - alpha)
-
-    return QColor.fromRgbF(
-        mix(colour.redF(), background.redF()),
-        mix(colour.greenF(), background.greenF()),
-        mix(colour.blueF(), background.blueF()),
-    )
 
 
 def jellyfish_colour(palette: QPalette) -> QColor:
@@ -125,7 +114,7 @@ class JellyfishWidget(QWidget):
         # The bell sits a little above the middle so the tentacles fit below it.
         top = self.height() * 0.42 - height
         background = self.palette().color(QPalette.ColorRole.Window)
-        self._draw_tentacles(painter, over(colour, TENTACLE_ALPHA, background), top + height)
+        self._draw_tentacles(painter, mix_colours(background, colour, TENTACLE_ALPHA), top + height)
         bell = self._bell_pixmap(colour)
         # The pixmap holds the bell's top half box (the path's lower half is never drawn).
         scale = width / max(self.bell_width_at(1.0), 1.0)

@@ -281,7 +281,8 @@ def test_an_18_second_cue_ends_whole_every_time(
         lost = (last - (len(clip) - len(tail))) - (
             recording.index_of(heard) - recording.index_of(tail_at)
         )
-        assert lost <= 0, f"play {n + 1}: the last {1000 * lost / CUE_RATE:.0f} ms were cut"
+        # One sample of slack: locate() gives a time, and index_of() truncates it back.
+        assert lost <= 1, f"play {n + 1}: the last {1000 * lost / CUE_RATE:.1f} ms were cut"
         assert finished[n] >= tail_at + TAIL_S - 0.01, "the voice was freed before its end"
 
 

@@ -44,7 +44,7 @@ from routineplayer.core.timeline import SegmentKind, Timeline
 from routineplayer.runtime.commands import dispatch
 from routineplayer.runtime.journal_recorder import JournalRecorder
 from routineplayer.runtime.keymap import Command
-from routineplayer.runtime.main_thread_gc import collect_on_this_thread
+from routineplayer.runtime.main_thread_gc import collect_on_this_thread, freeze_what_lives
 from routineplayer.runtime.session_driver import SessionDriver
 from routineplayer.runtime.session_flow import SessionFlow, Stage
 from routineplayer.runtime.speak import QUESTION_CHIME
@@ -465,6 +465,7 @@ def run(
         player.introduce()
         if voice is not None:
             voice.prepare(timeline, also=(STOP_QUESTION, CARRYING_ON))
+        freeze_what_lives()  # set up: full collections skip all of this from now on
         return app.exec()
     finally:
         if reader is not None:

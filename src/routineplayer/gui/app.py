@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QApplication
 from routineplayer import APP_ID, APP_NAME
 from routineplayer.core.paths import DataNotFoundError, assets_dir
 from routineplayer.gui.app_style import apply_style
-from routineplayer.runtime.main_thread_gc import collect_on_this_thread
+from routineplayer.runtime.main_thread_gc import collect_on_this_thread, freeze_what_lives
 
 if TYPE_CHECKING:
     from routineplayer.core.timeline import Timeline
@@ -59,6 +59,7 @@ def main(argv: Sequence[str] = (), *, timeline: Timeline | None = None) -> int:
         window.start_up()
         if timeline is not None:
             window.offer(timeline)
+        freeze_what_lives()  # the window is built: full collections skip it from now on
 
     QTimer.singleShot(0, after_shown)
     return app.exec()

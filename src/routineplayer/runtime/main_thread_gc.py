@@ -7,6 +7,13 @@ destroyed on that thread, so its timers cannot be unregistered from the GUI thre
 loop, which later fires one on freed memory (seen: a segfault in
 QTimerInfoList::activateTimers in the full test suite). So automatic collection is turned off
 and the GUI thread collects, by the same thresholds, on a timer of its own.
+
+A full collection holds the GIL for as long as it scans, and the audio feeder is a Python
+thread with only ~120 ms of sound queued ahead. So what exists once the app has started
+(modules, classes, the window: alive as long as the process) is frozen out of the
+collector's sight (``freeze_what_lives``): measured here, a full collection then takes
+under 1 ms instead of 6-13 ms in the app, and instead of 70-80 ms in the test process, where
+it cut a 5 s cue short on a loaded CI machine.
 """
 
 from __future__ import annotations
@@ -26,6 +33,13 @@ def collect_due() -> None:
         if thresholds[generation] and counts[generation] > thresholds[generation]:
             gc.collect(generation)
             return
+
+
+def freeze_what_lives() -> None:
+    """Call once start-up is done: everything alive now is never scanned by a full
+    collection again. (A cycle among these that dies later is not freed: a small price.)"""
+    gc.collect()
+    gc.freeze()
 
 
 def collect_on_this_thread(app: QObject) -> None:

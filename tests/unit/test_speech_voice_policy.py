@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import itertools
+import math
 from array import array
 
 import pytest
 
-from routineplayer.speech.mixer import Mix
+from routineplayer.speech.mixer import IDLE_MS, PRIME_S, TICK_MS, Mix, _Feeder
 from routineplayer.speech.voice_policy import Action, VoiceTiming, decide, too_late
 
 T = VoiceTiming(wait_s=0.3, fade_s=0.06, max_late_s=1.0)
@@ -159,3 +160,33 @@ def test_sounds_added_together_are_written_from_the_same_sample() -> None:
         assert woken == []
     assert woken == [1]  # one wake, once both are in
     assert list(mix.pull(4) or []) == [120] * 4
+
+
+def test_the_next_sound_due_is_now_for_one_sounding_and_its_moment_for_one_waiting() -> None:
+    mix = Mix(rate=1000)
+    assert mix.next_due() is None
+    mix.start_voice(ramp(5, 7), 1.0, at=10.0)
+    mix.add_chime(ramp(2, 1), 1.0, at=12.0)
+    assert mix.next_due() == 10.0
+    with mix.together():
+        mix.add_chime(ramp(2, 1), 1.0)
+        assert mix.next_due() == 10.0  # held until the block ends
+    assert mix.next_due() == -math.inf
+
+
+def test_the_output_wakes_at_its_pace_and_for_a_waiting_sound_only_to_prime_the_stream() -> None:
+    mix = Mix(rate=1000)
+    feeder = _Feeder(mix)
+    feeder._hear_at = 100.0  # a sample written now is heard then
+    assert feeder._pace() == IDLE_MS  # nothing at all: only the stream's health
+    mix.start_voice(ramp(5, 7), 1.0, at=100.0 + PRIME_S + 0.07)
+    assert feeder._pace() == 70  # asleep until the stream must run on silence before it
+    mix.start_voice(ramp(5, 7), 1.0, at=100.0 + PRIME_S + 5.0)
+    assert feeder._pace() == 70  # the first one waiting decides
+    mix.clear()
+    mix.start_voice(ramp(5, 7), 1.0, at=100.0 + PRIME_S + 5.0)
+    assert feeder._pace() == IDLE_MS  # a far one: the usual look at the stream comes first
+    mix.start_voice(ramp(5, 7), 1.0, at=100.0)  # due already
+    assert feeder._pace() == TICK_MS
+    mix.start_voice(ramp(5, 7), 1.0)  # sounding now
+    assert feeder._pace() == TICK_MS

@@ -9,7 +9,8 @@ thread busy painting cannot starve it, and a fade or a cut takes effect within t
 When nothing is playing, nothing is written: the stream drains, and the next sound starts at
 the stream's minimum latency instead of behind a queue of silence. Nor does the thread wake
 every tick then: it looks at the stream's health every IDLE_MS, and a sound added to the mix
-wakes it at once (``Mix.on_new``), so an idle routine costs no per-tick Python work. After
+wakes it at once (``Mix.on_new``), so an idle routine costs no per-tick Python work; a sound
+placed ahead wakes it only when the stream must be primed for it (PRIME_S before). After
 SUSPEND_AFTER_S of silence the stream is suspended (corked): a running stream, even empty,
 wakes Qt's PulseAudio thread and the server ~100 times a second. A sound resumes it.
 
@@ -40,6 +41,7 @@ from __future__ import annotations
 import atexit
 import contextlib
 import itertools
+import math
 import os
 import threading
 import time
@@ -64,12 +66,16 @@ from PySide6.QtMultimedia import QAudioFormat, QAudioSink, QMediaDevices, QtAudi
 from routineplayer.speech.wavtools import CUE_RATE
 
 RATE = CUE_RATE  # no resampling for espeak-ng's cues and the chimes
-# While something sounds: the stream is topped up to AHEAD_S this often. 20 ms lost sound
-# under load in testing (an 18 s cue not heard whole, 1 play of 20): the stream's own buffer
-# is smaller than AHEAD_S. A sound added wakes the thread at once.
+# While something sounds: the stream is topped up to AHEAD_S this often. Qt's PulseAudio
+# stream takes data in ~12 ms pieces (518 bytes at RATE, measured), so most ticks find no
+# room; but at 10 ms an 18 s cue came out shifted mid-way in 2 plays of 20 (bench_speech's
+# long cue, its start heard whole), and at 20 ms it lost sound. A sound added wakes the
+# thread at once.
 TICK_MS = 5
 IDLE_MS = 500  # with nothing to write: only the stream's health is looked at, this often
-SUSPEND_AFTER_S = 1.0  # drained and silent this long: the stream is suspended (corked)
+# Drained and silent this long: the stream is suspended (corked). Between breath cues a
+# running stream cost the feeder and Qt's PulseAudio thread ~0.2 % of a core at 1 s.
+SUSPEND_AFTER_S = 0.3
 AHEAD_S = 0.12  # how far ahead of the speakers the stream is kept filled
 PRIME_S = 0.25  # the stream runs on silence this long before a sound that waits its moment
 RETRY_S = 1.0  # a broken stream is rebuilt at most this often
@@ -78,8 +84,8 @@ PROBE_S = 1.0  # while lost: how often to ask the server whether Qt has reconnec
 # From a sample leaving the stream's buffer to its sound at the sink, measured with a
 # PulseAudio null sink recorded by parec (bench_runtime prints what is left over).
 OUTPUT_DELAY_S = float(os.environ.get("ROUTINEPLAYER_OUTPUT_DELAY_S", "0.031"))
-# A sound asked for now is written at the next feeder tick, then takes that path.
-NOW_DELAY_S = TICK_MS / 1000 + OUTPUT_DELAY_S
+WAKE_S = 0.005  # a sound asked for now: the output thread wakes and writes it within this
+NOW_DELAY_S = WAKE_S + OUTPUT_DELAY_S
 
 
 @dataclass
@@ -245,13 +251,21 @@ class Mix:
         """Something sounds now, or is waiting for its moment."""
         return self._voice is not None or bool(self._waiting) or bool(self._chimes)
 
+    def next_due(self) -> float | None:
+        """When the next sound to write starts (the output's clock): -inf for one sounding
+        now, None for none (sounds held by ``together()`` wait for its end)."""
+        with self._lock:
+            if self._voice is not None and not self._voice.held:
+                return -math.inf
+            starts = [s.start_at for s in (*self._waiting, *self._chimes) if not s.held]
+        if not starts:
+            return None
+        return min(-math.inf if at is None else at for at in starts)
+
     def sounding_or_due(self, by: float) -> bool:
         """Something sounds, or is to start by ``by`` (the output's clock): worth writing."""
-        with self._lock:
-            sources = [*self._waiting, *self._chimes]
-            if self._voice is not None and not self._voice.held:
-                return True
-            return any(not s.held and (s.start_at is None or s.start_at <= by) for s in sources)
+        due = self.next_due()
+        return due is not None and due <= by
 
     def pull(self, n: int, hear_at: float = 0.0) -> array[int] | None:
         """Up to ``n`` mixed samples, the first heard at ``hear_at`` on the output's clock
@@ -332,6 +346,8 @@ class _Feeder(QObject):
         self._last_probe = -PROBE_S
         self._suspended = False  # corked while silent: no callbacks, no wake-ups
         self._quiet_since: float | None = None
+        self._size = 0  # the open stream's buffer, in bytes
+        self._hear_at = 0.0  # when a sample written at the last tick would be heard
 
     @Slot()
     def begin(self) -> None:
@@ -385,6 +401,7 @@ class _Feeder(QObject):
             sink.deleteLater()
             return
         self._sink, self._io, self._device_id = sink, io, bytes(device.id().data())
+        self._size = sink.bufferSize()
         self._clock_pos = 0.0
         self._free, self._moved = -1, time.monotonic()
 
@@ -394,7 +411,7 @@ class _Feeder(QObject):
         if free != self._free:
             self._free, self._moved = free, now
             return False
-        return free < sink.bufferSize() and now - self._moved > STALL_S
+        return free < self._size and now - self._moved > STALL_S
 
     def _probe_server(self, now: float) -> None:
         """While lost: ask the server (asynchronously) whether Qt has reconnected."""
@@ -432,26 +449,36 @@ class _Feeder(QObject):
         )
 
     def _tick(self) -> None:
-        self._feed()
-        down = self._lost or self._broken()
+        broken = self._feed()
+        down = self._lost or broken
         if down != self._down:
             self._down = down
             self.down_changed.emit(down)
-        # Nothing to write: no per-tick Python work (a routine on battery); ``wake`` brings
-        # the pace back the moment a sound is added.
-        pace = TICK_MS if self.mix.active else IDLE_MS
+        pace = self._pace()
         if self._timer is not None and self._timer.interval() != pace:
             self._timer.setInterval(pace)
-        self._suspend_when_quiet()
+        self._suspend_when_quiet(down)
 
-    def _suspend_when_quiet(self) -> None:
+    def _pace(self) -> int:
+        """Milliseconds to the next tick: TICK_MS while writing; while a sound waits for its
+        moment, until the stream must be primed for it; with nothing at all, IDLE_MS (only
+        the stream's health then). ``wake`` brings the pace back the moment a sound is added."""
+        due = self.mix.next_due()
+        if due is None:
+            return IDLE_MS
+        if due == -math.inf:
+            return TICK_MS
+        until = round((due - PRIME_S - self._hear_at) * 1000)
+        return min(max(until, TICK_MS), IDLE_MS)
+
+    def _suspend_when_quiet(self, down: bool) -> None:
         """A running stream wakes Qt's and the server's threads ~100 times a second even
         with nothing in it: once drained and silent for SUSPEND_AFTER_S, cork it."""
         sink = self._sink
-        if self._suspended or sink is None or self._lost or self._broken() or self.mix.active:
+        if self._suspended or sink is None or down or self.mix.active:
             self._quiet_since = None
             return
-        if sink.bytesFree() < sink.bufferSize():
+        if sink.bytesFree() < self._size:
             self._quiet_since = None  # still playing what was written
             return
         now = time.monotonic()
@@ -461,8 +488,10 @@ class _Feeder(QObject):
             self._suspended = True
             sink.suspend()
 
-    def _feed(self) -> None:
+    def _feed(self) -> bool:
+        """Top the stream up; True when there is no working stream."""
         now = time.monotonic()
+        self._hear_at = now + OUTPUT_DELAY_S
         if self._lost:
             self._rebuild.clear()  # opening a stream now could abort the process (see top)
             self._probe_server(now)
@@ -475,36 +504,37 @@ class _Feeder(QObject):
             device = QMediaDevices.defaultAudioOutput()
             if self._broken() or bytes(device.id().data()) != self._device_id:
                 self._open()
-        elif self._broken() and now - self._last_try >= RETRY_S:
+        elif now - self._last_try >= RETRY_S and self._broken():
             self._open()
         if self._broken():
             # No stream: consume sound at the speed it would have played, so that what is
             # heard when the stream returns is what should be playing by then.
             if not self.mix.active:
                 self._clock_pos = now
-                return
+                return True
             since = max(self._clock_pos, now - 0.5)
             n = int((now - since) * self.mix.rate)
             self._clock_pos = now
             if n > 0:
                 self.mix.pull(n, since)
-            return
+            return True
         assert self._sink is not None and self._io is not None
-        buffered = self._sink.bufferSize() - self._sink.bytesFree()
+        free = self._sink.bytesFree()
+        buffered = self._size - free
         # When the next sample written will be heard: after what is queued, and the path
         # beyond the stream (the sound server and the device); sounds that wait for their
         # moment are placed by it, to the sample.
-        hear_at = now + buffered / 2 / self.mix.rate + OUTPUT_DELAY_S
+        hear_at = self._hear_at = now + buffered / 2 / self.mix.rate + OUTPUT_DELAY_S
         if not self.mix.sounding_or_due(hear_at + PRIME_S):
-            return
-        room = min(self._sink.bytesFree(), int(AHEAD_S * self.mix.rate) * 2 - buffered)
-        n = room // 2
+            return False
+        n = min(free, int(AHEAD_S * self.mix.rate) * 2 - buffered) // 2
         if n <= 0:
-            return
+            return False
         chunk = self.mix.pull(n, hear_at)
         # Silence before a sound that waits for its moment: a stream that has drained
         # starts again a variable 20-35 ms after a write, a running one a steady 31 ms.
         self._io.write(chunk.tobytes() if chunk is not None else bytes(2 * n))
+        return False
 
 
 class AudioOutput:

@@ -39,7 +39,7 @@ _PAGE_FOR_STATE = {
     State.RESETTING: Page.RESET,
 }
 
-BREATH_FRAME_MS = 33
+BREATH_FRAME_MS = 50
 _MOOD_FOR_PAGE = {Page.GET_READY: Mood.GET_READY, Page.RESET: Mood.REST, Page.CHECK: Mood.CHECK}
 
 
@@ -249,8 +249,11 @@ class PlayerController(QObject):
 
 
 def frame_interval_ms() -> int:
-    """30 frames a second: a breath of 4-6 s looks smooth at that rate, and costs half the
-    frames of the screen's 60 (issue: light on the battery)."""
+    """20 frames a second: on a 1100x620 page the fastest points of a 4 s breath (the
+    bell's edge mid-breath, a tentacle's tip) move ~17 px a second, under a pixel a frame
+    (about 2 px on a full-HD screen).
+    Measured under Xvfb (bench_power's breathing): the whole app 7.2 % of a core at 30,
+    5.3 % at 24; a frame costs ~1.5 ms, half of it the paint (issue: light on the battery)."""
     return BREATH_FRAME_MS
 
 

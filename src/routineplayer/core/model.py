@@ -10,6 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from routineplayer.core.motion import Motion
 
 FORMAT_VERSION = 1
 
@@ -91,6 +95,8 @@ class Step:
     check: Check | None = None
     cues: tuple[Cue, ...] = ()
     include: str | None = None
+    movement: str = ""  # the id of a movement whose figure shows the step (movement library)
+    motion: Motion | None = None  # that movement, when the step's own routine defines it
     pos: SourcePos = field(default_factory=SourcePos, compare=False, repr=False)
 
     @property
@@ -127,5 +133,6 @@ class Routine:
     equipment: tuple[str, ...] = ()
     safety: tuple[str, ...] = ()
     lead_in: float = DEFAULT_LEAD_IN
+    movements: tuple[Motion, ...] = ()  # movements this routine defines for its own steps
     format: int = FORMAT_VERSION
     source: str = field(default="", compare=False, repr=False)  # file it was loaded from

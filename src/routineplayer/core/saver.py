@@ -14,8 +14,10 @@ import yaml
 
 from routineplayer.core.atomic_write import write_atomic
 from routineplayer.core.durations import format_duration
+from routineplayer.core.figure import JOINTS, NEUTRAL, Keyframe, from_angles
 from routineplayer.core.loader import DEFAULT_SIDES, load_routine_text
 from routineplayer.core.model import DEFAULT_LEAD_IN, Check, Routine, Step, StepKind
+from routineplayer.core.motion import Motion, MotionDefaults, Prop
 
 LINE_WIDTH = 80
 FOLD_OVER = 100  # longer single-line texts are written folded (>-) over several lines
@@ -65,6 +67,64 @@ def _check_data(check: Check) -> bool | dict[str, Any]:
     return data
 
 
+def _number(value: float) -> int | float:
+    return int(value) if value == int(value) else value
+
+
+def motion_data(motion: Motion) -> dict[str, Any]:
+    """A movement as docs/movement-format.md writes it, less ``format``: each keyframe
+    names only what changed since the one before (the first, since standing)."""
+    data: dict[str, Any] = {"name": motion.name, "description": motion.description}
+    if motion.say:
+        data["say"] = motion.say
+    data["view"] = motion.view.value
+    data["cycle"] = format_duration(motion.cycle)
+    if motion.props:
+        data["props"] = [_prop_data(p) for p in motion.props]
+    d = motion.defaults
+    if d != MotionDefaults():
+        defaults: dict[str, Any] = {}
+        if d.duration is not None:
+            defaults["duration"] = format_duration(d.duration)
+        if d.reps is not None:
+            defaults["reps"] = d.reps
+        if d.tempo is not None:
+            defaults["tempo"] = format_duration(d.tempo)
+        if d.sides:
+            defaults["sides"] = _Flow(d.sides)
+        if d.check:
+            defaults["check"] = True
+        data["defaults"] = defaults
+    before = Keyframe(0.0, from_angles(NEUTRAL))
+    frames = []
+    for frame in motion.keyframes:
+        entry: dict[str, Any] = {"at": _number(frame.at)}
+        for name in ("x", "lift"):
+            if getattr(frame.pose, name) != getattr(before.pose, name):
+                entry[name] = _number(getattr(frame.pose, name))
+        for joint, old, new in zip(JOINTS, before.pose.values, frame.pose.values, strict=True):
+            if new != old:
+                entry[joint] = _number(new)
+        frames.append(entry)
+        before = frame
+    data["keyframes"] = frames
+    return data
+
+
+def _prop_data(prop: Prop) -> str | dict[str, Any]:
+    plain = Prop(prop.kind)
+    if prop == plain:
+        return prop.kind.value
+    data: dict[str, Any] = {"prop": prop.kind.value}
+    if prop.x != plain.x:
+        data["x"] = _number(prop.x)
+    if prop.height != plain.height:
+        data["height"] = _number(prop.height)
+    if prop.side != plain.side:
+        data["side"] = prop.side
+    return data
+
+
 def _step_data(step: Step) -> dict[str, Any]:
     if step.kind is StepKind.INCLUDE:
         return {"include": step.include}
@@ -73,6 +133,8 @@ def _step_data(step: Step) -> dict[str, Any]:
         data["title"] = step.title
     if step.say:
         data["say"] = step.say
+    if step.movement:
+        data["movement"] = step.movement
     if step.kind is StepKind.REST:
         data["rest"] = format_duration(step.duration or 0.0)
     elif step.kind is StepKind.REPS:
@@ -119,6 +181,8 @@ def routine_data(routine: Routine) -> dict[str, Any]:
         data["safety"] = list(routine.safety)
     if routine.lead_in != DEFAULT_LEAD_IN:
         data["lead_in"] = format_duration(routine.lead_in)
+    if routine.movements:
+        data["movements"] = {m.id: motion_data(m) for m in routine.movements}
     data["steps"] = [_step_data(step) for step in routine.steps]
     return data
 

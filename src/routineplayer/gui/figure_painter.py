@@ -1,0 +1,261 @@
+"""Drawing a movement's figure with QPainter: the figure, the floor and the props.
+
+Every colour is opaque and nothing is drawn through a painter transform: the points are
+worked out in the widget's own pixels. That keeps each frame on the GUI thread alone (Qt
+hands translucent or transformed fills to its thread pool; see jellyfish_widget.py).
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+
+from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QPainter, QPalette, QPen
+
+from routineplayer.core.figure import (
+    BONES,
+    HEAD_RADIUS,
+    SIDES,
+    Body,
+    Point,
+    View,
+    body,
+    pose_at,
+)
+from routineplayer.core.motion import Motion, Prop, PropKind
+from routineplayer.gui.app_style import mix_colours
+
+LIMB = 0.045  # a limb's width, in body heights
+TORSO = 0.075
+FLOOR = 0.012
+MARGIN = 0.06  # around the figure's whole cycle and its props, of the frame's height
+FRAME_SAMPLES = 24  # phases sampled to find the room a movement needs
+CHAIR_SEAT, CHAIR_BACK, CHAIR_DEPTH = 0.27, 0.5, 0.24
+WALL_HEIGHT = 1.1
+PLATE_WIDTH = 0.13
+BELL_RADIUS = 0.05
+PILLOW_WIDTH = 0.34
+MAT_REACH = 0.15  # points lower than this lie on the mat
+MAT_PAD = 0.08
+
+
+@dataclass(frozen=True)
+class FigureColours:
+    near: QColor  # the figure, and its near limbs
+    far: QColor  # the limbs behind (side view)
+    prop: QColor
+    floor: QColor
+
+
+def figure_colours(palette: QPalette) -> FigureColours:
+    window = palette.color(QPalette.ColorRole.Window)
+    text = palette.color(QPalette.ColorRole.WindowText)
+    accent = palette.color(QPalette.ColorRole.Highlight)
+    near = mix_colours(accent, text, 0.25)
+    return FigureColours(
+        near=near,
+        far=mix_colours(near, window, 0.45),
+        prop=mix_colours(text, window, 0.55),
+        floor=mix_colours(text, window, 0.7),
+    )
+
+
+@functools.lru_cache(maxsize=256)
+def room_for(motion: Motion) -> tuple[float, float, float, float]:
+    """left, bottom, right, top (body heights) that hold the figure through its whole
+    cycle, on either side, with its props: so the picture never jumps or crops."""
+    left, bottom, right, top = 0.0, 0.0, 0.0, 0.0
+    for k in range(FRAME_SAMPLES):
+        p = pose_at(motion.keyframes, k / FRAME_SAMPLES)
+        for mirror in (False, True):
+            b = body(p, motion.view, mirror=mirror)
+            bl, bb, br, bt = b.bounds()
+            left, bottom, right, top = min(left, bl), min(bottom, bb), max(right, br), max(top, bt)
+            for prop in motion.props:
+                pl, pr, pt = _prop_extent(prop, b)
+                left, right, top = min(left, pl), max(right, pr), max(top, pt)
+    return left, bottom, right, top
+
+
+@functools.lru_cache(maxsize=256)
+def mat_span(motion: Motion) -> tuple[float, float]:
+    """From where to where the mat lies: under every point that comes near the floor in
+    the whole cycle, on either side, so it stays put while the figure moves."""
+    xs = [0.0]
+    for k in range(FRAME_SAMPLES):
+        p = pose_at(motion.keyframes, k / FRAME_SAMPLES)
+        for mirror in (False, True):
+            b = body(p, motion.view, mirror=mirror)
+            xs += [x for x, y in b.points.values() if y < MAT_REACH]
+            hx, hy = b["head"]
+            if hy - HEAD_RADIUS < MAT_REACH:
+                xs += [hx - HEAD_RADIUS, hx + HEAD_RADIUS]
+    return min(xs) - MAT_PAD, max(xs) + MAT_PAD
+
+
+def _prop_x(prop: Prop, b: Body) -> float:
+    return -prop.x if b.mirrored else prop.x
+
+
+def _prop_extent(prop: Prop, b: Body) -> tuple[float, float, float]:
+    x = _prop_x(prop, b)
+    if prop.kind is PropKind.CHAIR:
+        return x - CHAIR_DEPTH / 2, x + CHAIR_DEPTH / 2, CHAIR_BACK + CHAIR_SEAT
+    if prop.kind is PropKind.WALL:
+        return x - 0.02, x + 0.02, WALL_HEIGHT
+    if prop.kind is PropKind.PILLOWS:
+        return x - PILLOW_WIDTH / 2, x + PILLOW_WIDTH / 2, prop.height
+    left, _, right, _ = b.bounds()
+    return left, right, 0.0
+
+
+class FigureFrame:
+    """Maps body heights to a widget's pixels for one movement, fitted to a rectangle."""
+
+    def __init__(self, motion: Motion, rect: QRectF) -> None:
+        self.motion = motion
+        left, bottom, right, top = room_for(motion)
+        width, height = right - left, top - bottom
+        margin = MARGIN * max(width, height)
+        scale = min(
+            rect.width() / (width + 2 * margin), rect.height() / (height + 2 * margin)
+        )
+        self.scale = scale
+        # Centred across, standing on the frame's floor line.
+        self.x0 = rect.center().x() - (left + right) / 2 * scale
+        self.y0 = rect.center().y() + (top + bottom) / 2 * scale
+
+    def point(self, at: Point) -> QPointF:
+        return QPointF(self.x0 + at[0] * self.scale, self.y0 - at[1] * self.scale)
+
+
+def paint_figure(
+    painter: QPainter,
+    rect: QRectF,
+    motion: Motion,
+    phase: float,
+    *,
+    mirror: bool = False,
+    colours: FigureColours,
+) -> Body:
+    """Draw ``motion`` at ``phase`` (0..1 of its cycle) into ``rect``; returns the body."""
+    b = body(pose_at(motion.keyframes, phase), motion.view, mirror=mirror)
+    frame = FigureFrame(motion, rect)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+    if motion.view is not View.TOP:
+        _floor(painter, frame, rect, colours)
+    for prop in motion.props:
+        if prop.kind in (PropKind.MAT, PropKind.PILLOWS, PropKind.CHAIR, PropKind.WALL):
+            _prop(painter, frame, prop, b, colours)
+    _figure(painter, frame, b, colours)
+    for prop in motion.props:
+        if prop.kind in (PropKind.PLATES, PropKind.KETTLEBELL, PropKind.CUSHION):
+            _prop(painter, frame, prop, b, colours)
+    return b
+
+
+def _pen(colour: QColor, width: float) -> QPen:
+    pen = QPen(colour, width)
+    pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+    pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
+    return pen
+
+
+def _floor(painter: QPainter, frame: FigureFrame, rect: QRectF, colours: FigureColours) -> None:
+    y = frame.point((0.0, 0.0)).y() + FLOOR * frame.scale / 2
+    painter.setPen(_pen(colours.floor, max(1.0, FLOOR * frame.scale)))
+    painter.drawLine(QLineF(rect.left(), y, rect.right(), y))
+
+
+def _figure(painter: QPainter, frame: FigureFrame, b: Body, colours: FigureColours) -> None:
+    s = frame.scale
+    if b.view is View.SIDE:
+        near = "l" if b.facing > 0 else "r"
+        order = [x for x in SIDES if x != near] + [near]
+    else:
+        order = list(SIDES)
+    limbs = [bone for bone in BONES if bone[2]]
+
+    def draw_side(side: str, colour: QColor) -> None:
+        painter.setPen(_pen(colour, LIMB * s))
+        painter.drawLines([QLineF(frame.point(b[a]), frame.point(b[c])) for a, c, x in limbs if x == side])
+
+    if b.view is View.SIDE:
+        draw_side(order[0], colours.far)
+        _torso(painter, frame, b, colours.near)
+        draw_side(order[1], colours.near)
+    else:
+        _torso(painter, frame, b, colours.near)
+        for side in order:
+            draw_side(side, colours.near)
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(colours.near)
+    painter.drawEllipse(frame.point(b["head"]), HEAD_RADIUS * s, HEAD_RADIUS * s)
+
+
+def _torso(painter: QPainter, frame: FigureFrame, b: Body, colour: QColor) -> None:
+    painter.setPen(_pen(colour, TORSO * frame.scale))
+    spine = [frame.point(b[n]) for n in ("pelvis", "waist", "neck")]
+    painter.drawPolyline(spine)
+    if b.view is not View.SIDE:
+        painter.setPen(_pen(colour, LIMB * frame.scale))
+        painter.drawLine(frame.point(b["shoulder_l"]), frame.point(b["shoulder_r"]))
+        painter.drawLine(frame.point(b["hip_l"]), frame.point(b["hip_r"]))
+
+
+def _prop(
+    painter: QPainter, frame: FigureFrame, prop: Prop, b: Body, colours: FigureColours
+) -> None:
+    s = frame.scale
+    painter.setPen(_pen(colours.prop, max(1.5, 0.02 * s)))
+    painter.setBrush(Qt.BrushStyle.NoBrush)
+    x = _prop_x(prop, b)
+    side = _other(prop.side) if b.mirrored else prop.side
+    if prop.kind is PropKind.MAT:
+        left, right = mat_span(frame.motion)
+        if b.view is View.TOP:
+            bl, bb, br, bt = b.bounds()
+            painter.drawRoundedRect(_rect(frame, bl - 0.06, bb - 0.06, br + 0.06, bt + 0.06), 4, 4)
+        else:
+            painter.setBrush(colours.prop)
+            painter.drawRoundedRect(_rect(frame, left, -0.012, right, 0.012), 2, 2)
+    elif prop.kind is PropKind.WALL:
+        painter.drawLine(frame.point((x, 0.0)), frame.point((x, WALL_HEIGHT)))
+    elif prop.kind is PropKind.CHAIR:
+        back = x + CHAIR_DEPTH / 2 * (1 if x >= 0 else -1)
+        front = x - CHAIR_DEPTH / 2 * (1 if x >= 0 else -1)
+        painter.drawLine(frame.point((front, CHAIR_SEAT)), frame.point((back, CHAIR_SEAT)))
+        painter.drawLine(frame.point((front, 0.0)), frame.point((front, CHAIR_SEAT)))
+        painter.drawLine(frame.point((back, 0.0)), frame.point((back, CHAIR_SEAT + CHAIR_BACK)))
+    elif prop.kind is PropKind.PILLOWS:
+        painter.setBrush(colours.floor)
+        painter.drawRoundedRect(
+            _rect(frame, x - PILLOW_WIDTH / 2, 0.0, x + PILLOW_WIDTH / 2, prop.height), 6, 6
+        )
+    elif prop.kind is PropKind.PLATES:
+        painter.setBrush(colours.prop)
+        for hand in ("hand_l", "hand_r"):
+            hx, hy = b[hand]
+            if b.view is View.TOP:
+                centre = frame.point((hx, hy))
+                painter.drawEllipse(centre, PLATE_WIDTH / 2 * s, PLATE_WIDTH / 2 * s)
+            else:
+                w = PLATE_WIDTH / 2
+                painter.drawRoundedRect(_rect(frame, hx - w, -0.008, hx + w, 0.008), 2, 2)
+    elif prop.kind is PropKind.KETTLEBELL:
+        hx, hy = b[f"hand_{side}"]
+        painter.setBrush(colours.prop)
+        painter.drawEllipse(frame.point((hx, hy - BELL_RADIUS)), BELL_RADIUS * s, BELL_RADIUS * s)
+    elif prop.kind is PropKind.CUSHION:
+        kx, ky = b[f"knee_{side}"]
+        painter.setBrush(colours.floor)
+        painter.drawRoundedRect(_rect(frame, kx - 0.09, ky - 0.03, kx + 0.09, ky + 0.01), 4, 4)
+
+
+def _other(side: str) -> str:
+    return "r" if side == "l" else "l"
+
+
+def _rect(frame: FigureFrame, left: float, bottom: float, right: float, top: float) -> QRectF:
+    return QRectF(frame.point((left, top)), frame.point((right, bottom))).normalized()

@@ -24,6 +24,7 @@ from routineplayer.core.control_chars import escape_controls
 from routineplayer.core.library import Library, LibraryEntry
 from routineplayer.core.loader import include_problems, load_routine, validate_file
 from routineplayer.core.model import Routine
+from routineplayer.core.motion_library import all_builtin_motions
 from routineplayer.core.paths import DataNotFoundError
 from routineplayer.core.plan import format_clock, plan_json, plan_text
 from routineplayer.core.problems import Problem, RoutineError
@@ -140,6 +141,31 @@ def _run_list(args: argparse.Namespace) -> int:
     for row in rows:
         cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=False)]
         print("  ".join([*cells, row[3]]))
+    return EXIT_OK
+
+
+# --- movements -----------------------------------------------------------------------------
+
+
+def _add_movements(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = sub.add_parser(
+        "movements",
+        help="list the movement library: the ids a step's movement: can name",
+        description="List the movement library (docs/movement-format.md): each movement's "
+        "id, for movement: on a step, its name, and what it is.",
+    )
+    parser.set_defaults(run=_run_movements)
+
+
+def _run_movements(args: argparse.Namespace) -> int:
+    try:
+        motions = all_builtin_motions()
+    except RoutineError as exc:
+        print(f"a movement of the library has problems:\n{exc}", file=sys.stderr)
+        return EXIT_PROBLEMS
+    width = max((len(m.id) for m in motions), default=0)
+    for motion in motions:
+        print(f"{motion.id.ljust(width)}  {motion.name}: {motion.description}")
     return EXIT_OK
 
 
@@ -335,6 +361,7 @@ SubcommandAdder = Callable[["argparse._SubParsersAction[argparse.ArgumentParser]
 SUBCOMMANDS: list[SubcommandAdder] = [
     _add_validate,
     _add_list,
+    _add_movements,
     _add_plan,
     _add_play,
     _add_render,

@@ -148,3 +148,17 @@ def test_a_rep_starts_each_cycle_at_its_first_pose() -> None:
     assert phase_at(4.0, 8.0) == pytest.approx(0.0)
     assert phase_at(4.0, 5.0) == pytest.approx(0.25)
     assert phase_at(0.0, 5.0) == 0.0
+
+
+def test_every_assessment_movement_and_built_in_exercise_has_a_figure() -> None:
+    from routineplayer.core.assessment import MOVEMENTS
+    from routineplayer.core.library import Library
+    from routineplayer.core.model import StepKind
+    from routineplayer.core.motion_library import library_motion, motion_for
+
+    assert all(library_motion(m.key) is not None for m in MOVEMENTS)
+    library = Library()
+    for name in ("warm-up", "cool-down", "upper-back-slides", "jellyfish-breathing"):
+        for step in library.resolve(name).steps:
+            if step.kind in (StepKind.TIMED, StepKind.REPS, StepKind.BREATHING):
+                assert motion_for(step) is not None, (name, step.title)

@@ -235,6 +235,7 @@ def rehab_routine(plan: RehabPlan, assessed_on: date | None = None) -> Routine:
             rest_between_sets=REST_BETWEEN_SETS if p.sets > 1 else 0.0,
             sides=p.movement.sides,
             check=Check(),
+            movement=p.movement.key,  # the movement library has a figure for each
         )
         for p in plan.chosen
     )
@@ -279,7 +280,12 @@ def assessment_routine() -> Routine:
         safety=tuple(m.note for m in MOVEMENTS if m.note),
         steps=tuple(
             Step(
-                StepKind.REPS, title=m.name, say=m.instruction, reps=ASSESSMENT_REPS, sides=m.sides
+                StepKind.REPS,
+                title=m.name,
+                say=m.instruction,
+                reps=ASSESSMENT_REPS,
+                sides=m.sides,
+                movement=m.key,
             )
             for m in MOVEMENTS
         ),

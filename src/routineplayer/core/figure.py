@@ -67,10 +67,12 @@ LIMITS: Mapping[View, Mapping[str, tuple[float, float]]] = MappingProxyType(
                 "spine": (-35.0, 35.0),
                 "neck": (-45.0, 45.0),
                 "shoulder": (-30.0, 180.0),
-                "elbow": (0.0, 150.0),
+                # Seen from the front, a bent elbow or knee shows its bend to either side,
+                # as the upper arm or thigh is turned: negative turns it the other way.
+                "elbow": (-150.0, 150.0),
                 "wrist": (-60.0, 60.0),
                 "hip": (-30.0, 50.0),
-                "knee": (0.0, 150.0),
+                "knee": (-150.0, 150.0),
                 "ankle": (-30.0, 30.0),
             }
         ),

@@ -104,7 +104,7 @@ KIND_KEYS = (
 )
 BREATHING_KEYS = ("inhale", "hold_in", "exhale", "hold_out", "breaths", "imagery")
 CHECK_KEYS = ("question", "reset", "reset_cue", "max_resets")
-CUE_KEYS = ("at", "say")
+CUE_KEYS = ("at", "say", "movement")
 
 _KIND_NAMES = {
     StepKind.TIMED: "a timed step (one with duration)",
@@ -223,20 +223,28 @@ class _Builder(NodeReader):
         """Each step's movement id checked against the library and the routine's own, with
         the routine's own definition attached to the steps that use one."""
         by_id = {m.id: m for m in own}
-        known = sorted({*builtin_motion_ids(), *by_id})
+        library = sorted(builtin_motion_ids())
+        known = sorted({*library, *by_id})
         out = []
         for i, (item, step) in enumerate(zip(node.items, steps, strict=True)):
-            if step.movement and step.movement not in known:
-                value = _value_at(item, "movement") or item
-                self.problem(
-                    value,
-                    f"steps[{i}].movement",
-                    f"no movement has the id '{step.movement}'"
-                    f"{_suggest(step.movement, known)} (the library's ids are listed by "
-                    "routineplayer movements)",
-                )
+            self.movement_id(item, f"steps[{i}].movement", step.movement, known)
+            cue_nodes = _value_at(item, "cues")
+            for k, cue in enumerate(step.cues):
+                if cue.movement and cue_nodes is not None:
+                    at = f"steps[{i}].cues[{k}].movement"
+                    # A cue switches to one of the library's (figure_timing.py looks there).
+                    self.movement_id(cue_nodes.items[k], at, cue.movement, library)
             out.append(replace(step, motion=by_id.get(step.movement)))
         return tuple(out)
+
+    def movement_id(self, node: _Node, path: str, motion_id: str, known: list[str]) -> None:
+        if motion_id and motion_id not in known:
+            self.problem(
+                _value_at(node, "movement") or node,
+                path,
+                f"no movement has the id '{motion_id}'{_suggest(motion_id, known)} (the "
+                "library's ids are listed by routineplayer movements)",
+            )
 
     def format_version(self, node: _Node) -> None:
         got = self.scalar(node, "format", f"the format version {FORMAT_VERSION}")
@@ -471,7 +479,11 @@ class _Builder(NodeReader):
                     at = None
             if self.required(entries, item, cue_path, "say", "the words to speak"):
                 say = self.text(entries["say"][1], _child(cue_path, "say"))
-            cues.append(Cue(at, say) if at is not None and say is not None else None)
+            movement = self.optional(entries, "movement", cue_path, self.text, "")
+            if at is None or say is None or movement is None:
+                cues.append(None)
+            else:
+                cues.append(Cue(at, say, movement.strip()))
         return None if any(c is None for c in cues) else tuple(c for c in cues if c)
 
 

@@ -10,10 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from routineplayer.core.motion import Motion
+from routineplayer.core.motion import Motion
 
 FORMAT_VERSION = 1
 
@@ -43,6 +41,7 @@ class Cue:
 
     at: float
     say: str
+    movement: str = ""  # from here on in the set, the figure shows this movement instead
 
 
 @dataclass(frozen=True)

@@ -57,14 +57,15 @@ def all_builtin_motions() -> tuple[Motion, ...]:
     return tuple(sorted(motions, key=lambda m: m.name.casefold()))
 
 
-def motion_for(step: Step) -> Motion | None:
-    """The movement a step shows: its routine's own, else the library's; None for none (or
-    a built-in file that cannot be read: the step plays without its figure)."""
-    if step.motion is not None:
-        return step.motion
-    if not step.movement:
-        return None
+def library_motion(motion_id: str) -> Motion | None:
+    """The library's movement with this id; None for none, or for a built-in file that
+    cannot be read (a broken install shows no figure there, and everything still plays)."""
     try:
-        return builtin_motion(step.movement)
+        return builtin_motion(motion_id) if motion_id else None
     except (KeyError, RoutineError):
         return None
+
+
+def motion_for(step: Step) -> Motion | None:
+    """The movement a step shows: its routine's own, else the library's; None for none."""
+    return step.motion if step.motion is not None else library_motion(step.movement)

@@ -16,7 +16,7 @@ from routineplayer.core.atomic_write import write_atomic
 from routineplayer.core.durations import format_duration
 from routineplayer.core.figure import JOINTS, NEUTRAL, Keyframe, from_angles
 from routineplayer.core.loader import DEFAULT_SIDES, load_routine_text
-from routineplayer.core.model import DEFAULT_LEAD_IN, Check, Routine, Step, StepKind
+from routineplayer.core.model import DEFAULT_LEAD_IN, Check, Cue, Routine, Step, StepKind
 from routineplayer.core.motion import Motion, MotionDefaults, Prop
 
 LINE_WIDTH = 80
@@ -125,6 +125,13 @@ def _prop_data(prop: Prop) -> str | dict[str, Any]:
     return data
 
 
+def _cue_data(cue: Cue) -> dict[str, Any]:
+    data: dict[str, Any] = {"at": format_duration(cue.at), "say": cue.say}
+    if cue.movement:
+        data["movement"] = cue.movement
+    return data
+
+
 def _step_data(step: Step) -> dict[str, Any]:
     if step.kind is StepKind.INCLUDE:
         return {"include": step.include}
@@ -165,7 +172,7 @@ def _step_data(step: Step) -> dict[str, Any]:
     if step.check is not None:
         data["check"] = _check_data(step.check)
     if step.cues:
-        data["cues"] = [{"at": format_duration(c.at), "say": c.say} for c in step.cues]
+        data["cues"] = [_cue_data(c) for c in step.cues]
     return data
 
 

@@ -23,6 +23,8 @@ from PySide6.QtWidgets import (
 )
 
 from routineplayer.core.model import Routine
+from routineplayer.core.motion import Motion
+from routineplayer.gui.figure_widget import LoopingFigure
 from routineplayer.gui.theme import set_font_scale, set_muted
 
 Ask = Callable[[QDialog], bool]
@@ -68,7 +70,14 @@ def _fit_height(dialog: QDialog, width: int) -> None:
 class PrestartDialog(QDialog):
     """What to get ready; Start is the default button, so Enter starts."""
 
-    def __init__(self, routine: Routine, length: str, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        routine: Routine,
+        length: str,
+        parent: QWidget | None = None,
+        *,
+        first: tuple[str, Motion] | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle(f"Before you start: {routine.title}")
         self.setAccessibleName("Before you start")
@@ -83,6 +92,18 @@ class PrestartDialog(QDialog):
         set_font_scale(length_line, 1.15)
         layout.addWidget(length_line)
         _section(layout, "Position", [routine.position])
+        # The first movement, moving: what the person is about to do.
+        self.first_figure = LoopingFigure(minimum=120)
+        self.first_figure.setMinimumHeight(160)
+        if first is not None:
+            step_title, motion = first
+            first_line = QLabel(f"First: {step_title}")
+            first_line.setAccessibleDescription("The first movement")
+            layout.addWidget(first_line)
+            self.first_figure.set_motion(motion)
+            layout.addWidget(self.first_figure)
+        else:
+            self.first_figure.hide()
         _section(layout, "You need", routine.equipment)
         _section(layout, "Safety", routine.safety)
         self.voice = QLabel()

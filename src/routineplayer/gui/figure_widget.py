@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize
-from PySide6.QtGui import QPainter, QPaintEvent
+from PySide6.QtCore import QElapsedTimer, QSize, QTimer
+from PySide6.QtGui import QHideEvent, QPainter, QPaintEvent, QShowEvent
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from routineplayer.core.motion import Motion
-from routineplayer.gui.figure_painter import figure_colours, paint_figure
+from routineplayer.core.motion import Motion, phase_at
+from routineplayer.gui.figure_painter import figure_colours, paint_figure, prepare
+
+FRAME_MS = 50  # 20 frames a second, as the player draws its figures (player_controller.py)
 
 
 class FigureWidget(QWidget):
@@ -26,6 +28,8 @@ class FigureWidget(QWidget):
 
     def set_motion(self, motion: Motion | None, *, mirror: bool = False) -> None:
         if motion != self.motion or mirror != self.mirror:
+            if motion is not None:
+                prepare(motion)  # its frame and mat, once, before the first frame needs them
             self.motion, self.mirror, self.phase = motion, mirror, 0.0
             self.setAccessibleName(f"Figure: {motion.name}" if motion else "")
             self.setAccessibleDescription(motion.description if motion else "")
@@ -52,3 +56,41 @@ class FigureWidget(QWidget):
             )
         finally:
             painter.end()
+
+
+class LoopingFigure(FigureWidget):
+    """A figure that plays its movement on a loop at the movement's own pace while it is
+    shown: for the screens that preview a movement (before the start, the library, the
+    editor, the assessment). It stops when hidden, so a closed page costs nothing."""
+
+    def __init__(self, parent: QWidget | None = None, *, minimum: int = 96) -> None:
+        super().__init__(parent, minimum=minimum)
+        self._clock = QElapsedTimer()
+        self._timer = QTimer(self)
+        self._timer.setInterval(FRAME_MS)
+        self._timer.timeout.connect(self._tick)
+
+    def set_motion(self, motion: Motion | None, *, mirror: bool = False) -> None:
+        super().set_motion(motion, mirror=mirror)
+        self._clock.start()
+        self._run(self.isVisible())
+
+    def _tick(self) -> None:
+        if self.motion is not None:
+            self.show_phase(phase_at(self.motion.cycle, self._clock.elapsed() / 1000.0))
+
+    def _run(self, on: bool) -> None:
+        if on and self.motion is not None:
+            if not self._clock.isValid():
+                self._clock.start()
+            self._timer.start()
+        else:
+            self._timer.stop()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self._run(True)
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        super().hideEvent(event)
+        self._run(False)

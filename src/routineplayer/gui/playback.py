@@ -20,6 +20,7 @@ from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QStackedWidget, QWidget
 
 from routineplayer import APP_NAME
+from routineplayer.core.figure_timing import first_movement
 from routineplayer.core.rating_prompts import PainAnswer, When
 from routineplayer.core.session import State
 from routineplayer.core.timeline import Timeline
@@ -147,7 +148,9 @@ class Playback(QObject):
         False if they did not (at any question before play)."""
         if self.flow is not None:
             return False
-        prestart = PrestartDialog(timeline.routine, timeline.length, self.widget)
+        prestart = PrestartDialog(
+            timeline.routine, timeline.length, self.widget, first=first_movement(timeline.steps)
+        )
         if self.voice is not None:
             self.voice.progress.connect(prestart.show_voice_progress)
             self.voice.prepare(timeline)

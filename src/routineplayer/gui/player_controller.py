@@ -12,6 +12,7 @@ import math
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAccessible
 
+from routineplayer.core.figure_timing import FigureMoment, figure_moment, next_motion
 from routineplayer.core.session import RUNNING, Event, EventKind, Session, State
 from routineplayer.core.timeline import Segment, SegmentKind, Timeline
 from routineplayer.gui.announce import announce
@@ -147,6 +148,9 @@ class PlayerController(QObject):
         info = sets_ahead_text(segment) if page is Page.GET_READY else None
         view.set_info.setText(set_text(segment, shown_state) if info is None else info)
         view.next_step.setText(next_step_text(session.segments, session.segment_index))
+        upcoming = next_motion(self.timeline.steps, session.segments, session.segment_index)
+        view.next_figure.set_motion(upcoming)
+        view.next_figure.setVisible(upcoming is not None)
         view.instruction.setText("" if page in (Page.CHECK, Page.RESET) else segment.instruction)
         # What was said is shown only when it adds to what is on screen already (the
         # instruction, the question, the reset cue), never the same words twice.
@@ -173,9 +177,16 @@ class PlayerController(QObject):
                 view.check.ask(segment.instruction)
         elif page is Page.RESET:
             view.reset.show_reset(segment.instruction, remaining, segment.duration or 0.0)
+        moment = self._figure_moment(page)
+        view.figure.setVisible(moment is not None)
+        if moment is not None:
+            view.figure.set_motion(moment.motion, mirror=moment.mirror)
+            view.figure.show_phase(moment.phase)
         # No frames nobody sees: paused, minimised, hidden, or in audio-only mode.
-        seen = view.breathing.isVisible() and not view.window().isMinimized()
-        self._animate_breathing(page is Page.BREATHING and state is State.WORKING and seen)
+        breathing = page is Page.BREATHING and view.breathing.isVisible()
+        moving = moment is not None and moment.moving and view.figure.isVisible()
+        seen = not view.window().isMinimized()
+        self._animate((breathing or moving) and state is State.WORKING and seen)
         if page is Page.BREATHING:
             self.animate()
         self._tell_assistive_technology(page, state is State.PAUSED, remaining)
@@ -232,26 +243,37 @@ class PlayerController(QObject):
 
     # -- the breathing animation --------------------------------------------------------------
 
-    def _animate_breathing(self, on: bool) -> None:
+    def _figure_moment(self, page: Page) -> FigureMoment | None:
+        segment = self.session.segment
+        if segment is None or page in (Page.CHECK, Page.RESET):
+            return None
+        return figure_moment(self.timeline.steps, segment, self.session.elapsed_in_segment())
+
+    def _animate(self, on: bool) -> None:
         if on and not self._frame.isActive():
             self._frame.start(frame_interval_ms())
         elif not on and self._frame.isActive():
             self._frame.stop()
 
     def animate(self) -> None:
-        """One frame: the jellyfish at the session's elapsed time in this breathing segment."""
+        """One frame at the session's elapsed time in this segment: the jellyfish of a
+        breathing step, and the movement's figure."""
         segment = self.session.segment
         if segment is None:
             return
-        self.view.breathing.show_breath(
-            segment.breath, self.session.elapsed_in_segment(), self.session.remaining()
-        )
+        elapsed = self.session.elapsed_in_segment()
+        if segment.breath:
+            self.view.breathing.show_breath(segment.breath, elapsed, self.session.remaining())
+        if self.view.figure.isVisible():
+            moment = figure_moment(self.timeline.steps, segment, elapsed)
+            if moment is not None:
+                self.view.figure.show_phase(moment.phase)
 
 
 def frame_interval_ms() -> int:
-    """20 frames a second: on a 1100x620 page the fastest points of a 4 s breath (the
-    bell's edge mid-breath, a tentacle's tip) move ~17 px a second, under a pixel a frame
-    (about 2 px on a full-HD screen).
+    """20 frames a second, for the breathing and the movement figures alike. On a 1100x620
+    page the fastest points of a 4 s breath (the bell's edge mid-breath, a tentacle's tip)
+    move ~17 px a second, under a pixel a frame (about 2 px on a full-HD screen).
     Measured under Xvfb (bench_power's breathing): the whole app 7.2 % of a core at 30,
     5.3 % at 24; a frame costs ~1.5 ms, half of it the paint (issue: light on the battery)."""
     return BREATH_FRAME_MS

@@ -25,6 +25,7 @@ from routineplayer.gui.breathing_view import BreathingView
 from routineplayer.gui.check_prompt import CheckPrompt
 from routineplayer.gui.countdown import CountdownLabel, FitLabel, GetReadyView
 from routineplayer.gui.design_tokens import HEADING, LEAD, TITLE, TOUCH_TARGET, Mood
+from routineplayer.gui.figure_widget import FigureWidget
 from routineplayer.gui.icons import set_icon
 from routineplayer.gui.page_keys import focusable_keeping_page_keys
 from routineplayer.gui.progress_ring import ProgressRing
@@ -100,6 +101,13 @@ class PlayerView(QWidget):
             focusable_keeping_page_keys(answer, self)
         self.reset = ResetView()
 
+        # The movement's figure beside the timer; hidden on steps without one.
+        self.figure = FigureWidget(minimum=120)
+        self.figure.hide()
+        self.next_figure = FigureWidget(minimum=40)
+        self.next_figure.setFixedSize(72, 48)
+        self.next_figure.hide()
+
         self.pages = QStackedWidget()
         self._pages: dict[Page, QWidget] = {
             Page.GET_READY: self.get_ready,
@@ -144,10 +152,14 @@ class PlayerView(QWidget):
         layout.addWidget(self.title)
         layout.addWidget(self.set_info)
         layout.addWidget(self.paused)
-        layout.addWidget(self.pages, 6)
+        middle = QHBoxLayout()
+        middle.addWidget(self.figure, 5)
+        middle.addWidget(self.pages, 6)
+        layout.addLayout(middle, 6)
         layout.addWidget(self.instruction)
         layout.addWidget(self.caption)
         below = QHBoxLayout()
+        below.addWidget(self.next_figure)
         below.addWidget(self.next_step, 1)
         below.addWidget(self.time_left)
         layout.addLayout(below)

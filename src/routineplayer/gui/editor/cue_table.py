@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import Signal
@@ -74,12 +75,12 @@ class CueTable(QWidget):
         text = item.text()
         if column == 0:
             try:
-                cues[row] = Cue(parse_duration(text), cues[row].say)
+                cues[row] = replace(cues[row], at=parse_duration(text))
             except DurationError as exc:
                 self.invalid.emit(f"cue {row + 1}: {exc}")
                 return
         else:
-            cues[row] = Cue(cues[row].at, text.strip())
+            cues[row] = replace(cues[row], say=text.strip())
         self.invalid.emit("")
         self._cues = tuple(cues)
         self.edited.emit(self._cues)

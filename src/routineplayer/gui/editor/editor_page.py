@@ -61,6 +61,8 @@ class EditorPage(QWidget):
         self.add_actions = {
             kind: self.add_menu.addAction(label) for kind, label in KIND_LABELS.items()
         }
+        self.add_menu.addSeparator()
+        self.add_from_library = self.add_menu.addAction("From the movement library…")
         self.add_button = QToolButton()
         self.add_button.setText("Add step")
         self.add_button.setMenu(self.add_menu)

@@ -25,13 +25,16 @@ from routineplayer.core import routine_files
 from routineplayer.core.durations import format_duration
 from routineplayer.core.library import Library
 from routineplayer.core.loader import load_routine
-from routineplayer.core.model import Routine, StepKind
+from routineplayer.core.model import Routine, Step, StepKind
+from routineplayer.core.motion_steps import step_from_motion
 from routineplayer.core.problems import Problem, RoutineError
 from routineplayer.core.saver import save_routine
+from routineplayer.gui.dialogs import exec_dialog
 from routineplayer.gui.editor import commands, import_export, recovery
 from routineplayer.gui.editor.dialogs import Dialogs
 from routineplayer.gui.editor.draft import Draft
 from routineplayer.gui.editor.editor_page import STEP_TAB, Banner, EditorPage, EmptyPage
+from routineplayer.gui.editor.movement_picker import MovementPicker
 from routineplayer.gui.editor.preview import CuePreview
 from routineplayer.gui.editor.step_edits import new_step
 from routineplayer.gui.editor.validation import describe
@@ -133,6 +136,9 @@ class EditorWindow(QMainWindow):
         self.removeAction(self.remove_step_action)
         # Ctrl+N makes a routine, Ctrl+Shift+N a step: the kinds open to choose from.
         self.add_step_action = self._action("&Add step…", self.choose_step_kind, "Ctrl+Shift+N")
+        self.add_movement_action = self._action(
+            "Add from the &movement library…", self.add_from_library, "Ctrl+Shift+M"
+        )
         self.page.add_button.setToolTip(
             f"Add a step after the selected one ({_key_text(self.add_step_action)})"
         )
@@ -153,7 +159,7 @@ class EditorWindow(QMainWindow):
         edit = self.menuBar().addMenu("&Edit")
         edit.addActions([self.undo_action, self.redo_action])
         edit.addSeparator()
-        edit.addAction(self.add_step_action)
+        edit.addActions([self.add_step_action, self.add_movement_action])
         edit.addActions(
             [self.duplicate_step_action, self.remove_step_action, self.up_action, self.down_action]
         )
@@ -226,6 +232,7 @@ class EditorWindow(QMainWindow):
         page.steps.move_requested.connect(self._move)
         for kind, action in page.add_actions.items():
             action.triggered.connect(lambda _c=False, k=kind: self.add_step(k))
+        page.add_from_library.triggered.connect(self.add_from_library)
         page.duplicate_button.clicked.connect(self.duplicate_step)
         page.remove_button.clicked.connect(self.remove_step)
         page.up_button.clicked.connect(lambda: self.move_step(-1))
@@ -284,6 +291,7 @@ class EditorWindow(QMainWindow):
             self._shown = (draft, row)
             form.forget_typing()
         form.set_include_names(n for n in self.library.names() if n != draft.name)
+        form.set_own_movements(draft.routine.movements)
         form.show_step(step)
         form.setEnabled(step is not None and not draft.read_only)
         form.set_problems(draft.findings.steps.get(row, {}))
@@ -331,6 +339,7 @@ class EditorWindow(QMainWindow):
         self.export_action.setEnabled(draft is not None)
         self.page.add_button.setEnabled(editable)
         self.add_step_action.setEnabled(editable)
+        self.add_movement_action.setEnabled(editable)
         for action, button in (
             (self.duplicate_step_action, self.page.duplicate_button),
             (self.remove_step_action, self.page.remove_button),
@@ -380,19 +389,31 @@ class EditorWindow(QMainWindow):
         menu.popup(button.mapToGlobal(button.rect().bottomLeft()))
         menu.setActiveAction(menu.actions()[0])
 
+    def add_from_library(self) -> None:
+        """Add from the movement library: a step filled in from the chosen movement."""
+        if self.draft is None or self.draft.read_only:
+            return
+        picker = MovementPicker(self)
+        if exec_dialog(picker) and (motion := picker.chosen()) is not None:
+            self._add(step_from_motion(motion))
+            self.page.step_form.rows["title"].input.setFocus()
+
     def add_step(self, kind: StepKind) -> None:
         if self.draft is None:
             return
-        row = self.current_row
-        index = row + 1 if row >= 0 else len(self.draft.routine.steps)
-        step = new_step(kind, self._default_include())
-        self._push(commands.AddStep(self.draft, index, step, row))
-        self.page.tabs.setCurrentIndex(STEP_TAB)
+        self._add(new_step(kind, self._default_include()))
         form = self.page.step_form
         first = form.include if kind is StepKind.INCLUDE else form.rows["title"].input
         first.setFocus()
         if hasattr(first, "selectAll"):
             first.selectAll()
+
+    def _add(self, step: Step) -> None:
+        assert self.draft is not None
+        row = self.current_row
+        index = row + 1 if row >= 0 else len(self.draft.routine.steps)
+        self._push(commands.AddStep(self.draft, index, step, row))
+        self.page.tabs.setCurrentIndex(STEP_TAB)
 
     def duplicate_step(self) -> None:
         if self.draft is not None and self.current_row >= 0:

@@ -34,7 +34,9 @@ from PySide6.QtGui import QUndoStack
 
 from routineplayer.core import paths, safe_json
 from routineplayer.core.atomic_write import write_atomic
+from routineplayer.core.figure import Keyframe, Pose, View
 from routineplayer.core.model import Breathing, Check, Cue, Routine, Step, StepKind
+from routineplayer.core.motion import Motion, MotionDefaults, Prop, PropKind
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +45,9 @@ MARK = "routineplayer-recovery"
 VERSION = 1
 MAX_COPY_BYTES = 16 * 1024 * 1024  # the loader takes 1 MiB of YAML; JSON spells out more
 MAX_NUMBER = 2**31 - 1  # the most a Qt spin box holds; far beyond any routine's numbers
-_NOT_KEPT = frozenset({"source", "pos"})  # model fields routine_to_plain leaves out
+# Model fields routine_to_plain leaves out; a step's motion is its routine's movement of
+# the same id, put back by routine_from_plain.
+_NOT_KEPT = frozenset({"source", "pos", "motion"})
 
 
 # --- snapshots (plain data <-> model) ------------------------------------------------------
@@ -54,16 +58,37 @@ def routine_to_plain(routine: Routine) -> dict[str, Any]:
     plain.pop("source", None)
     for step in plain["steps"]:
         step.pop("pos", None)
+        step.pop("motion", None)
     return plain
 
 
 def routine_from_plain(plain: dict[str, Any]) -> Routine:
-    steps = tuple(_step_from_plain(s) for s in plain["steps"])
+    movements = tuple(_motion_from_plain(m) for m in plain.get("movements", ()))
+    by_id = {m.id: m for m in movements}
+    steps = tuple(_step_from_plain(s, by_id) for s in plain["steps"])
     lists = {key: tuple(plain.get(key, ())) for key in ("equipment", "safety")}
-    return Routine(**{**plain, **lists, "steps": steps})
+    return Routine(**{**plain, **lists, "steps": steps, "movements": movements})
 
 
-def _step_from_plain(plain: dict[str, Any]) -> Step:
+def _motion_from_plain(plain: dict[str, Any]) -> Motion:
+    d = plain["defaults"]
+    return Motion(
+        **{
+            **plain,
+            "view": View(plain["view"]),
+            "keyframes": tuple(
+                Keyframe(
+                    k["at"], Pose(tuple(k["pose"]["values"]), k["pose"]["x"], k["pose"]["lift"])
+                )
+                for k in plain["keyframes"]
+            ),
+            "props": tuple(Prop(**{**p, "kind": PropKind(p["kind"])}) for p in plain["props"]),
+            "defaults": MotionDefaults(**{**d, "sides": tuple(d["sides"])}),
+        }
+    )
+
+
+def _step_from_plain(plain: dict[str, Any], movements: dict[str, Motion]) -> Step:
     breathing, check = plain.get("breathing"), plain.get("check")
     return Step(
         **{
@@ -73,6 +98,7 @@ def _step_from_plain(plain: dict[str, Any]) -> Step:
             "breathing": Breathing(**breathing) if breathing else None,
             "check": Check(**check) if check else None,
             "cues": tuple(Cue(**c) for c in plain.get("cues", ())),
+            "motion": movements.get(plain.get("movement", "")),
         }
     )
 
@@ -106,6 +132,9 @@ def _check(value: object, hint: object, where: str) -> None:
     elif hint is str:
         if not isinstance(value, str):
             raise ValueError(f"{where}: expected text, not {_kind(value)}")
+    elif hint is bool:
+        if not isinstance(value, bool):
+            raise ValueError(f"{where}: expected true or false, not {_kind(value)}")
     elif hint in (int, float):
         _check_number(value, hint is int, where)
     else:

@@ -97,15 +97,22 @@ def set_routine_field(routine: Routine, name: str, value: Any) -> Routine:
     return replace(routine, **{name: value})
 
 
+def _own_motion(routine: Routine, step: Step) -> Step:
+    """``step`` carrying the routine's own definition of its movement, as the loader gives
+    it one: a save must load back equal, and the preview shows the figure at once."""
+    own = next((m for m in routine.movements if m.id == step.movement), None)
+    return step if own is step.motion else replace(step, motion=own)
+
+
 def replace_step(routine: Routine, index: int, step: Step) -> Routine:
     steps = list(routine.steps)
-    steps[index] = step
+    steps[index] = _own_motion(routine, step)
     return replace(routine, steps=tuple(steps))
 
 
 def insert_step(routine: Routine, index: int, step: Step) -> Routine:
     steps = list(routine.steps)
-    steps.insert(index, step)
+    steps.insert(index, _own_motion(routine, step))
     return replace(routine, steps=tuple(steps))
 
 

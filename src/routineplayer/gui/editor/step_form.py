@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from routineplayer.core.model import Check, Step, StepKind
+from routineplayer.core.motion import Motion
 from routineplayer.gui.editor.cue_table import CueTable
 from routineplayer.gui.editor.fields import (
     ERROR_STYLE,
@@ -34,6 +35,7 @@ from routineplayer.gui.editor.fields import (
     TextInput,
     forget_typing,
 )
+from routineplayer.gui.editor.movement_input import MovementInput
 from routineplayer.gui.editor.step_edits import (
     DEFAULT_BREATHING,
     DEFAULT_BREATHING_SECONDS,
@@ -81,6 +83,8 @@ class StepForm(QWidget):
         self._add(self.form, "title", "Title", LineInput("What the exercise is called"))
         say = TextInput("Said as the step begins", lines=4)
         self._add(self.form, "say", "Spoken instruction", say)
+        self.movement = MovementInput()
+        self._add(self.form, "movement", "Movement", self.movement)
         self.length_kind = QComboBox()
         self.length_kind.setAccessibleName("Breathe for")
         self.length_kind.addItem("a time", BY_TIME)
@@ -190,6 +194,12 @@ class StepForm(QWidget):
         self.include.addItems(list(names))
         self.include.setCurrentText(text)
         self.include.blockSignals(False)
+
+    def set_own_movements(self, own: tuple[Motion, ...]) -> None:
+        """The movements the routine defines, offered before the library's."""
+        self.movement.blockSignals(True)
+        self.movement.set_own(own)
+        self.movement.blockSignals(False)
 
     def show_step(self, step: Step | None) -> None:
         """Load ``step`` into the fields (None: an empty, disabled form)."""

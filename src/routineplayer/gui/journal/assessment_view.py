@@ -36,6 +36,7 @@ from routineplayer.core.assessment import (
     build_rehab_plan,
     rehab_routine,
 )
+from routineplayer.core.motion_library import library_motion
 from routineplayer.core.problems import RoutineError
 from routineplayer.core.rating_prompts import (
     is_skip_key,
@@ -45,6 +46,7 @@ from routineplayer.core.rating_prompts import (
 )
 from routineplayer.core.routine_files import user_path_for
 from routineplayer.core.saver import save_routine
+from routineplayer.gui.figure_widget import LoopingFigure
 from routineplayer.gui.journal.keys import key_text
 from routineplayer.gui.journal.rating_row import RatingRow
 from routineplayer.gui.page_keys import focusable_keeping_page_keys
@@ -143,6 +145,8 @@ class AssessmentView(QWidget):
         self.name.setAccessibleDescription("Movement")
         self.instruction = self._wrapped("", 1.6)
         self.instruction.setAccessibleDescription("How to do it")
+        self.figure = LoopingFigure(minimum=120)
+        self.figure.setFixedHeight(180)
         self.details = self._wrapped("", 1.25)
         set_muted(self.details)
         self.rating = RatingRow()
@@ -162,6 +166,7 @@ class AssessmentView(QWidget):
         return _column(
             self.counter,
             self.name,
+            self.figure,
             self.instruction,
             self.details,
             _SPACER,
@@ -283,6 +288,9 @@ class AssessmentView(QWidget):
             self.pages.setCurrentIndex(1)
             self.counter.setText(f"Movement {self.index + 1} of {len(MOVEMENTS)}")
             self.name.setText(movement.name)
+            motion = library_motion(movement.key)
+            self.figure.set_motion(motion)
+            self.figure.setVisible(motion is not None)
             self.instruction.setText(movement.instruction)
             self.details.setText(_details(movement))
             self.rating.show_level(self.ratings.get(movement.key))

@@ -36,6 +36,9 @@ The moments, in one run of the app:
   sound is heard, measured; the title must still say "Playing: …", and the sound must fit
   the plan counted from the skips: each breath cue due in the window heard at its time,
   silence between them.
+- figure: two → skip the rest of the breathing and the next get-ready into a 2-minute timed
+  step with a movement (cat-cow), its figure moving at 20 frames a second; measured as the
+  countdown is, in silence after "Begin.".
 - baseline: a bare PySide6 window (``--child baseline``: a QLabel the size of the app's
   window, large digits changing once a second on a QTimer) under the same Xvfb, the same
   python.
@@ -96,6 +99,8 @@ FIGURES = (
     "countdown_vs_baseline_wakeups",
     "breathing_vs_baseline_cpu",
     "paused_vs_baseline_cpu",
+    "cpu_figure_pct",
+    "wakeups_per_s_figure",
 )
 SHORT = os.environ.get("ROUTINEPLAYER_BENCH_SHORT") == "1"
 WINDOW_S = 4.0 if SHORT else 20.0
@@ -105,6 +110,7 @@ ROUTINE_NAME = "power-bench"
 ROUTINE_TITLE = "Power bench"
 QUIET_STEP = "Quiet hold"
 BREATHING_STEP = "Jellyfish breathing"
+FIGURE_STEP = "Moving figure"
 ROUTINE = f"""\
 format: 1
 title: {ROUTINE_TITLE}
@@ -114,6 +120,9 @@ steps:
   - title: {QUIET_STEP}
     duration: 2m
   - include: jellyfish-breathing
+  - title: {FIGURE_STEP}
+    movement: cat-cow
+    duration: 2m
 """
 BASELINE_TITLE = "power baseline"
 # The app as the `routineplayer` command starts it, with its Python threads named in /proc
@@ -284,6 +293,8 @@ def run_app(
     plan = write_routine(env)
     quiet = segment(plan, 2, "work", QUIET_STEP)
     breath = segment(plan, 4, "work", BREATHING_STEP)
+    moving = segment(plan, 6, "work", FIGURE_STEP)
+    figure_until = min(c["offset"] for c in moving["cues"] if c["offset"] > 0)
     # The quiet step says "Begin." at 0; its next cue is where a window must have ended.
     quiet_until = min(c["offset"] for c in quiet["cues"] if c["offset"] > 0)
     app_log = (tmp / "app.log").open("w")
@@ -379,6 +390,27 @@ def run_app(
             return sound_pattern_problem(monitor, skipped, breath["cues"], start, end)
 
         watch("breathing", breathing)
+
+        # A timed step with a movement: its figure moves at 20 frames a second. Skip the
+        # rest of the breathing and the get-ready into its work ("Begin."), then silence.
+        skipped = time.monotonic()
+        x.press(main, "Right", "Right")
+        begin = monitor.wait_for_sound(skipped, timeout=5)
+        if begin is None:
+            raise BenchError('no "Begin." was heard after skipping into the figure\'s step')
+        monitor.wait_for_quiet(begin, quiet_s=1.0, timeout=15)
+        time.sleep(max(SETTLE_S - 1.0, 0.0))
+
+        def moving_figure(u: Usage, start: float, end: float) -> str:
+            if monitor.loud_seconds(start, end):
+                return "a sound was heard during the window: it was not quiet"
+            if end - skipped > figure_until - 1.0:
+                return f"the window ran up to the step's next cue (at {figure_until:.0f} s)"
+            if not x.title(main).startswith(f"Playing: {ROUTINE_TITLE}"):
+                return f"the title is {x.title(main)!r}: no longer playing"
+            return ""
+
+        watch("figure", moving_figure)
         return watch.results, size
     finally:
         end_process(app)
@@ -467,6 +499,9 @@ def main() -> int:
     )
     figure("breathing_vs_baseline_cpu", ratio(breathing, base), "x", "none: context")
     figure("paused_vs_baseline_cpu", ratio(paused, base), "x", "none: context")
+    moving = results["figure"]
+    figure("cpu_figure_pct", moving.cpu_pct, "%", "<= 5: an animation, as breathing")
+    figure("wakeups_per_s_figure", moving.wakeups_per_s, "/s", "none: reference")
     log(
         f"bench_power: {WINDOW_S:.0f} s windows, wall time {time.monotonic() - started:.1f} s; "
         f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs"

@@ -15,13 +15,13 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import QRectF, Qt  # noqa: E402
-from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPalette  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPalette
+from PySide6.QtWidgets import QApplication
 
-from routineplayer.core.motion_library import all_builtin_motions, builtin_motion  # noqa: E402
-from routineplayer.core.motion_reader import load_motion_file  # noqa: E402
-from routineplayer.gui.figure_painter import figure_colours, paint_figure  # noqa: E402
+from routineplayer.core.motion_library import all_builtin_motions, builtin_motion
+from routineplayer.core.motion_reader import load_motion_file
+from routineplayer.gui.figure_painter import figure_colours, paint_figure
 
 CELL_W, CELL_H, LABEL_H = 300, 260, 22
 
@@ -40,7 +40,9 @@ def sheet(motion_id: str, out: Path, phases: list[float], palette: QPalette) -> 
         paint_figure(painter, rect, motion, phase, mirror=mirror, colours=colours)
         painter.setPen(QColor("#555"))
         label = f"{motion.id}  phase {phase:.2f}{'  mirrored' if mirror else ''}"
-        painter.drawText(QRectF(i * CELL_W, 2, CELL_W, LABEL_H), Qt.AlignmentFlag.AlignCenter, label)
+        painter.drawText(
+            QRectF(i * CELL_W, 2, CELL_W, LABEL_H), Qt.AlignmentFlag.AlignCenter, label
+        )
     painter.end()
     target = out / f"{motion.id}.png"
     image.save(str(target))

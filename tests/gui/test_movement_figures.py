@@ -168,3 +168,27 @@ def test_the_library_picker_lists_every_movement_with_its_figure(qtbot: QtBot) -
     assert picker.list.count() == len(motions)
     for row in range(picker.list.count()):
         assert not picker.list.item(row).icon().isNull()
+
+
+def test_each_assessment_page_shows_its_movement_moving(qtbot: QtBot) -> None:
+    from datetime import date
+
+    from routineplayer.core.assessment import MOVEMENTS
+    from routineplayer.gui.journal.assessment_view import AssessmentView
+
+    view = AssessmentView(today=lambda: date(2025, 3, 14))
+    qtbot.addWidget(view)
+    view.resize(1000, 700)
+    view.show()
+    qtbot.waitExposed(view)
+    qtbot.keyClick(view, Qt.Key.Key_Return)
+    for movement in MOVEMENTS:
+        assert view.name.text() == movement.name
+        assert view.figure.isVisible()
+        assert view.figure.motion is not None and view.figure.motion.id == movement.key
+        start = view.figure.phase
+        qtbot.waitUntil(lambda s=start: view.figure.phase != s, timeout=2000)
+        qtbot.keyClick(view, Qt.Key.Key_1)
+    # Past the last movement, the results page: the figure stops (hidden, no frames).
+    assert not view.figure.isVisible()
+    assert not view.figure._timer.isActive()

@@ -4,6 +4,7 @@ drawn through them: limits, continuity, the floor, tempo and mirroring."""
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -22,7 +23,12 @@ from routineplayer.core.figure import (
     pose_at,
 )
 from routineplayer.core.motion import Motion, phase_at
-from routineplayer.core.motion_library import all_builtin_motions, builtin_motion_ids
+from routineplayer.core.motion_library import (
+    all_builtin_motions,
+    builtin_motion_ids,
+    movements_dir,
+)
+from routineplayer.core.motion_reader import load_motion_file
 
 SAMPLES = 400  # phases per cycle checked
 FLOOR_TOLERANCE = 1e-9
@@ -103,6 +109,14 @@ def test_interpolation_never_goes_past_the_keyframes_around_it(
     low, high = sorted((values[i], values[(i + 1) % n]))
     got = pose_at(frames, phase).angle("shoulder_l")
     assert low - 1e-6 <= got <= high + 1e-6
+
+
+@pytest.mark.parametrize("path", sorted(movements_dir().glob("*.yaml")), ids=lambda p: p.stem)
+def test_every_movement_file_loads_with_both_parsers(path: Path) -> None:
+    for pure in (False, True):
+        motion = load_motion_file(path, pure_python=pure)
+        assert motion.id == path.stem
+        assert motion.name and motion.description and motion.keyframes
 
 
 def test_the_library_is_not_empty() -> None:

@@ -83,3 +83,26 @@ def test_the_next_and_the_first_movement(timeline) -> None:
     assert upcoming is not None and upcoming.id == "forward-reach-slide"
     first = first_movement(timeline.steps)
     assert first is not None and first[0] == "Circles"
+
+
+def test_a_breathing_step_shows_its_position_still() -> None:
+    routine = load_routine_text(
+        """\
+format: 1
+title: B
+steps:
+  - title: Breathe
+    movement: lying-knees-bent
+    duration: 1m
+    breathing: {inhale: 4s, exhale: 6s}
+"""
+    )
+
+    def no_includes(name: str):
+        raise LookupError(name)
+
+    timeline = expand(routine, no_includes)
+    work = next(s for s in timeline.segments if s.kind is SegmentKind.WORK)
+    m = figure_moment(timeline.steps, work, 7.0)
+    assert m is not None and m.motion.id == "lying-knees-bent"
+    assert not m.moving and m.phase == 0.0

@@ -6,6 +6,7 @@ cycle, on which side, and whether it moves at all.
 - A timed set, or reps the user paces: loops at the movement's own pace (``cycle``).
 - The second side (and the fourth...): mirrored.
 - Getting ready and resting between sets: the starting pose, still.
+- Breathing: the position, still (the jellyfish beside it is what moves).
 - Paused: the session's elapsed time stands still, so the figure does too.
 """
 
@@ -44,7 +45,8 @@ def figure_moment(steps: Sequence[Step], segment: Segment, elapsed: float) -> Fi
     if step is None or motion is None:
         return None
     mirror = segment.side in step.sides and step.sides.index(segment.side) % 2 == 1
-    if segment.kind not in _MOVING:
+    # Breathing shows the position still, beside the jellyfish, which is what moves.
+    if segment.kind not in _MOVING or step.kind is StepKind.BREATHING:
         return FigureMoment(motion, 0.0, mirror, moving=False)
     # A cue may hand the set over to another movement (circles forwards, then backwards).
     switched = [c.movement for c in step.cues if c.movement and c.at <= elapsed]

@@ -36,6 +36,9 @@ WALL_HEIGHT = 1.1
 PLATE_WIDTH = 0.13
 BELL_RADIUS = 0.05
 PILLOW_WIDTH = 0.34
+# How far past the body's points anything drawn with it reaches (body heights): half a
+# torso's width, a kettlebell below the hand, a plate beside it.
+HELD_REACH = 2 * BELL_RADIUS + 0.01
 MAT_THICK = 0.012
 PLATE_THICK = 0.03
 MAT_REACH = 0.15  # points lower than this lie on the mat
@@ -139,6 +142,19 @@ class FigureFrame:
         return QPointF(self.x0 + at[0] * self.scale, self.y0 - at[1] * self.scale)
 
 
+def figure_body(motion: Motion, phase: float, mirror: bool) -> Body:
+    return body(pose_at(motion.keyframes, phase), motion.view, mirror=mirror)
+
+
+def figure_box(motion: Motion, rect: QRectF, b: Body) -> QRectF:
+    """The pixels of ``rect`` the figure in pose ``b`` covers, with what it holds (a weight,
+    the plates): all a frame has to repaint when the figure moves and the rest stands."""
+    frame = FigureFrame(motion, rect)
+    left, bottom, right, top = b.bounds()
+    pad = HELD_REACH
+    return QRectF(frame.point((left - pad, top + pad)), frame.point((right + pad, bottom - pad)))
+
+
 def paint_figure(
     painter: QPainter,
     rect: QRectF,
@@ -147,9 +163,11 @@ def paint_figure(
     *,
     mirror: bool = False,
     colours: FigureColours,
+    pose_body: Body | None = None,
 ) -> Body:
-    """Draw ``motion`` at ``phase`` (0..1 of its cycle) into ``rect``; returns the body."""
-    b = body(pose_at(motion.keyframes, phase), motion.view, mirror=mirror)
+    """Draw ``motion`` at ``phase`` (0..1 of its cycle) into ``rect``; returns the body
+    (``pose_body`` when given: that phase's body, already worked out)."""
+    b = pose_body if pose_body is not None else figure_body(motion, phase, mirror)
     frame = FigureFrame(motion, rect)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
     if motion.view is not View.TOP:

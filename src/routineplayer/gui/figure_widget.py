@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QElapsedTimer, QSize, QTimer
-from PySide6.QtGui import QHideEvent, QPainter, QPaintEvent, QShowEvent
+from PySide6.QtCore import QElapsedTimer, QRectF, QSize, QTimer
+from PySide6.QtGui import QHideEvent, QPainter, QPaintEvent, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from routineplayer.core.figure import Body
 from routineplayer.core.motion import Motion, phase_at
-from routineplayer.gui.figure_painter import figure_colours, paint_figure, prepare
+from routineplayer.gui.figure_painter import (
+    figure_body,
+    figure_box,
+    figure_colours,
+    paint_figure,
+    prepare,
+)
 
 FRAME_MS = 50  # 20 frames a second, as the player draws its figures (player_controller.py)
 
@@ -20,6 +27,8 @@ class FigureWidget(QWidget):
         self.motion: Motion | None = None
         self.phase = 0.0
         self.mirror = False
+        self._body: Body | None = None  # the pose at ``phase``, worked out once a frame
+        self._box = QRectF()  # where the figure was last drawn, in pixels
         self.setMinimumSize(minimum, minimum)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
 
@@ -31,19 +40,37 @@ class FigureWidget(QWidget):
             if motion is not None:
                 prepare(motion)  # its frame and mat, once, before the first frame needs them
             self.motion, self.mirror, self.phase = motion, mirror, 0.0
+            self._body = None
+            self._box = QRectF()
             self.setAccessibleName(f"Figure: {motion.name}" if motion else "")
             self.setAccessibleDescription(motion.description if motion else "")
             self.update()
 
     def show_phase(self, phase: float) -> None:
-        """The figure at ``phase`` of its cycle; repaints only when it moved."""
-        if abs(phase - self.phase) > 1e-6:
-            self.phase = phase
-            self.update()
+        """The figure at ``phase`` of its cycle. Only where it was and where it is now are
+        repainted: the floor and the props around it stand still (and a full-HD frame is
+        mostly background, which a whole repaint would fill and hand to the screen)."""
+        if abs(phase - self.phase) <= 1e-6:
+            return
+        self.phase = phase
+        if self.motion is None:
+            return
+        self._body = figure_body(self.motion, phase, self.mirror)
+        box = figure_box(self.motion, self.rect().toRectF(), self._body)
+        self.update(
+            box.united(self._box).toAlignedRect() if not self._box.isNull() else self.rect()
+        )
+        self._box = box
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._box = QRectF()  # the picture is fitted anew: the next frame repaints it all
 
     def paintEvent(self, event: QPaintEvent) -> None:
         if self.motion is None:
             return
+        if self._body is None:
+            self._body = figure_body(self.motion, self.phase, self.mirror)
         painter = QPainter(self)
         try:
             paint_figure(
@@ -53,6 +80,7 @@ class FigureWidget(QWidget):
                 self.phase,
                 mirror=self.mirror,
                 colours=figure_colours(self.palette()),
+                pose_body=self._body,
             )
         finally:
             painter.end()

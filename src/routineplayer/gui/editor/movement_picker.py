@@ -4,7 +4,7 @@ step it makes; Enter (or Add) adds that step after the selected one."""
 from __future__ import annotations
 
 from PySide6.QtCore import QRectF, QSize, Qt
-from PySide6.QtGui import QIcon, QPainter, QPixmap
+from PySide6.QtGui import QIcon, QPainter, QPalette, QPixmap
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -19,7 +19,8 @@ from PySide6.QtWidgets import (
 from routineplayer.core.motion import Motion
 from routineplayer.core.motion_library import all_builtin_motions
 from routineplayer.core.motion_steps import defaults_text
-from routineplayer.gui.figure_painter import figure_colours, paint_figure
+from routineplayer.gui.app_style import mix_colours
+from routineplayer.gui.figure_painter import FigureColours, figure_colours, paint_figure
 from routineplayer.gui.figure_widget import LoopingFigure
 
 ICON = QSize(72, 54)
@@ -27,15 +28,34 @@ ICON_PHASE = 0.5  # the middle of a cycle shows a movement best: an arm up, a le
 
 
 def figure_icon(motion: Motion, palette_source: QWidget) -> QIcon:
-    pixmap = QPixmap(ICON * palette_source.devicePixelRatioF())
-    pixmap.setDevicePixelRatio(palette_source.devicePixelRatioF())
+    """The movement at the middle of its cycle; drawn again in the selection's colours, so
+    a selected row's figure stands out from its highlight."""
+    palette = palette_source.palette()
+    icon = QIcon()
+    icon.addPixmap(_figure_pixmap(motion, palette_source, figure_colours(palette)))
+    highlight = palette.color(QPalette.ColorRole.Highlight)
+    on_highlight = palette.color(QPalette.ColorRole.HighlightedText)
+    selected = FigureColours(
+        near=on_highlight,
+        far=mix_colours(on_highlight, highlight, 0.45),
+        prop=mix_colours(on_highlight, highlight, 0.55),
+        floor=mix_colours(on_highlight, highlight, 0.7),
+        window=highlight,
+    )
+    icon.addPixmap(_figure_pixmap(motion, palette_source, selected), QIcon.Mode.Selected)
+    return icon
+
+
+def _figure_pixmap(motion: Motion, widget: QWidget, colours: FigureColours) -> QPixmap:
+    ratio = widget.devicePixelRatioF()
+    pixmap = QPixmap(ICON * ratio)
+    pixmap.setDevicePixelRatio(ratio)
     pixmap.fill(Qt.GlobalColor.transparent)
     painter = QPainter(pixmap)
-    colours = figure_colours(palette_source.palette())
     rect = QRectF(0, 0, ICON.width(), ICON.height())
     paint_figure(painter, rect, motion, ICON_PHASE, colours=colours)
     painter.end()
-    return QIcon(pixmap)
+    return pixmap
 
 
 class MovementPicker(QDialog):

@@ -321,3 +321,14 @@ def test_chart_titles_fit_uncut(qtbot: QtBot, journal: Journal, width: int, heig
             assert room <= plot.height(), f"{axis.titleText()!r} is cut to {plot.height()} px"
         title = QFontMetricsF(chart.titleFont()).horizontalAdvance(chart.title())
         assert title <= chart.size().width() - 24, f"{chart.title()!r} is cut"
+
+
+def test_the_week_at_a_glance_and_the_run_of_days(qtbot: QtBot, journal: Journal) -> None:
+    view = view_of(qtbot, journal)
+    labels = [label.text().splitlines()[-1] for label in view.week_days]
+    assert labels == ["0", "0", "0", "0", "1", "1", "1"]  # one session a day, three days
+    today = (T0 + timedelta(days=2)).astimezone().date()
+    assert view.week_days[-1].accessibleName() == f"{today:%a %d}: 1 done"
+    assert view.streak.text() == "3 days in a row with a session."
+    html = PhysioSummary.from_journal(journal).html()
+    assert "Sessions done in the last seven days:" in html and "3 days in a row" in html

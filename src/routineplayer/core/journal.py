@@ -41,6 +41,7 @@ from routineplayer.core import paths
 from routineplayer.core.atomic_write import write_atomic
 from routineplayer.core.journal_schema import SCHEMA_VERSION, migrate, user_version
 from routineplayer.core.pain import PAIN_MAX, PAIN_MIN, PainLocation, check_pain
+from routineplayer.core.practice_week import Week, week_at_a_glance
 
 log = logging.getLogger(__name__)
 
@@ -878,6 +879,23 @@ class Journal:
 
     def _day(self, moment: datetime) -> date:
         return moment.astimezone(self._tz).date()
+
+    def practice_times(self) -> list[datetime]:
+        """When each session that counts as practice started (core/practice_week.py): one
+        finished, or stopped after at least one set. Rows that cannot be read are left out,
+        as sessions() leaves them."""
+        rows = self._read(
+            f"SELECT {_select('s', _SESSION_FIELDS)} FROM session s "
+            f"WHERE s.outcome = '{Outcome.FINISHED.value}' "
+            "OR EXISTS (SELECT 1 FROM set_record r WHERE r.session_id = s.id) "
+            "ORDER BY s.started_at"
+        )
+        return [session.started_at for session in self._sessions(rows)]
+
+    def week(self, planned: Callable[[date], int] = lambda _day: 0) -> Week:
+        """This week at a glance, in the journal's time zone (today is its today)."""
+        today = self._day(self.now())
+        return week_at_a_glance(self.practice_times(), planned, today, self._tz)
 
     def pain_series(self) -> list[PainPoint]:
         """Pain before and after, oldest first, for every session with at least one rating."""

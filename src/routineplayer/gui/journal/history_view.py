@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
     QFileDialog,
+    QFrame,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -37,6 +38,7 @@ from routineplayer.core.journal import (
     PainPoint,
     SessionRecord,
 )
+from routineplayer.core.practice_week import DAYS, Week, day_words, streak_words
 from routineplayer.gui.journal import history_charts
 from routineplayer.gui.journal.physio_summary import ended_text, pain_text
 from routineplayer.gui.journal.summary_writer import write_summary
@@ -113,6 +115,19 @@ class HistoryView(QWidget):
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         set_muted(self.status)
 
+        # The last seven days at a glance, then the run of days practised.
+        self.week_days = [QLabel() for _ in range(DAYS)]
+        self.week_row = QWidget()
+        self.week_row.setAccessibleName("The last seven days")
+        week_layout = QHBoxLayout(self.week_row)
+        week_layout.setContentsMargins(0, 0, 0, 0)
+        for label in self.week_days:
+            label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            label.setFrameShape(QFrame.Shape.StyledPanel)
+            week_layout.addWidget(label, 1)
+        self.streak = QLabel()
+        self.streak.setAccessibleDescription("Days in a row")
+
         self.table = QTableWidget(0, len(COLUMNS))
         self.table.setAccessibleName("Sessions")
         self.table.setHorizontalHeaderLabels(list(COLUMNS))
@@ -141,6 +156,8 @@ class HistoryView(QWidget):
         layout.setContentsMargins(24, 16, 24, 16)
         layout.addLayout(top)
         layout.addWidget(self.status)
+        layout.addWidget(self.week_row)
+        layout.addWidget(self.streak)
         layout.addWidget(splitter, 1)
         # Filled when shown (showEvent), not here: the window may build it long before.
 
@@ -163,15 +180,25 @@ class HistoryView(QWidget):
             done = {s.id: self._sets_done(s.id) for s in sessions}
             points = self.journal.pain_series()
             rates = self.journal.disconnect_rate_by_exercise()
+            week = self.journal.week()
         except JournalError as exc:
             self.status.setText(f"The journal could not be read: {exc}")
             return
+        self._show_week(week)
         self._show_sessions(sessions, done)
         self._show_charts(points, rates)
         notes = [self.journal.message or "", damaged_note(self.journal.skipped_rows)]
         if not any(notes) and not sessions:
             notes = [EMPTY_TEXT]
         self.status.setText(" ".join(note for note in notes if note))
+
+    def _show_week(self, week: Week) -> None:
+        for label, count in zip(self.week_days, week.days, strict=True):
+            planned = f" / {count.planned}" if count.planned else ""
+            label.setText(f"{count.day:%a}\n{count.day:%d %b}\n{count.done}{planned}")
+            label.setAccessibleName(day_words(count))
+            label.setToolTip(day_words(count))
+        self.streak.setText(streak_words(week.streak))
 
     def _sets_done(self, session_id: int) -> tuple[int, int]:
         assert self.journal is not None

@@ -21,6 +21,7 @@ from routineplayer.core.journal import (
     SessionRecord,
 )
 from routineplayer.core.pain import PainLocation
+from routineplayer.core.practice_week import Week, streak_words
 
 RECENT_DAYS = 7
 DISCLAIMER = (
@@ -62,6 +63,7 @@ class PhysioSummary:
     printed_on: date
     first_day: date | None
     last_day: date | None
+    week: Week | None = None  # the last seven days: planned against done
 
     @classmethod
     def from_journal(cls, journal: Journal, today: date | None = None) -> PhysioSummary:
@@ -75,6 +77,7 @@ class PhysioSummary:
             today or date.today(),
             days[0] if days else None,
             days[-1] if days else None,
+            journal.week(),
         )
 
     @property
@@ -85,6 +88,8 @@ class PhysioSummary:
         """The page; ``images`` maps "pain" and "disconnect" to image URLs to include."""
         images = images or {}
         parts = [f"<html><head><style>{_STYLE}</style></head><body>", self._heading()]
+        if self.week is not None:  # one line: the page must still hold on one sheet
+            parts.append(self._week_text(self.week))
         parts.append("<h2>Pain (0 = none, 10 = worst imaginable)</h2>")
         parts.append(f"<p>{escape(self._pain_text())}</p>")
         if "pain" in images and self.pain:
@@ -113,6 +118,13 @@ class PhysioSummary:
             f"<p>{escape(period)} · {count} session{'s' if count != 1 else ''}, "
             f"{finished} played to the end · printed {_day(self.printed_on)}</p>"
         )
+
+    def _week_text(self, week: Week) -> str:
+        days = ", ".join(
+            f"{d.day:%a} {d.done}" + (f" of {d.planned}" if d.planned else "") for d in week.days
+        )
+        line = f"Sessions done in the last seven days: {days}. {streak_words(week.streak)}"
+        return f"<p>{escape(line)}</p>"
 
     def _pain_text(self) -> str:
         before = [p.before for p in self.pain if p.before is not None]

@@ -287,6 +287,35 @@ def sound_pattern_problem(
     return ""
 
 
+Check = Callable[[Usage, float, float], str]  # a window's problem, or ""
+
+
+def into_quiet_work(
+    x: X, main: str, monitor: Monitor, until: float, what: str
+) -> tuple[float, Check]:
+    """Two → skip into a step's work ("Begin." and its chime), then wait for silence: when
+    it was skipped, and the check of a window in it (quiet, playing, ended before the
+    step's next cue at ``until`` s)."""
+    skipped = time.monotonic()
+    x.press(main, "Right", "Right")
+    begin = monitor.wait_for_sound(skipped, timeout=5)
+    if begin is None:
+        raise BenchError(f'no "Begin." was heard after skipping into {what}')
+    monitor.wait_for_quiet(begin, quiet_s=1.0, timeout=15)
+    time.sleep(max(SETTLE_S - 1.0, 0.0))
+
+    def quiet_work(u: Usage, start: float, end: float) -> str:
+        if monitor.loud_seconds(start, end):
+            return "a sound was heard during the window: it was not quiet"
+        if end - skipped > until - 1.0:
+            return f"the window ran up to the step's next cue (at {until:.0f} s)"
+        if not x.title(main).startswith(f"Playing: {ROUTINE_TITLE}"):
+            return f"the title is {x.title(main)!r}: no longer playing"
+        return ""
+
+    return skipped, quiet_work
+
+
 def run_app(
     display: str, env: dict[str, str], monitor: Monitor, servers: dict[str, int], tmp: Path
 ) -> tuple[dict[str, Usage], tuple[int, int]]:
@@ -334,23 +363,7 @@ def run_app(
         x.wait_title(main, f"Playing: {ROUTINE_TITLE}")
 
         # Countdown: into the quiet step's work ("Begin." and its chime), then silence.
-        skipped = time.monotonic()
-        x.press(main, "Right", "Right")
-        begin = monitor.wait_for_sound(skipped, timeout=5)
-        if begin is None:
-            raise BenchError('no "Begin." was heard after skipping into the quiet step')
-        monitor.wait_for_quiet(begin, quiet_s=1.0, timeout=15)
-        time.sleep(max(SETTLE_S - 1.0, 0.0))
-
-        def quiet_countdown(u: Usage, start: float, end: float) -> str:
-            if monitor.loud_seconds(start, end):
-                return "a sound was heard during the window: it was not quiet"
-            if end - skipped > quiet_until - 1.0:
-                return f"the window ran up to the step's next cue (at {quiet_until:.0f} s)"
-            if not x.title(main).startswith(f"Playing: {ROUTINE_TITLE}"):
-                return f"the title is {x.title(main)!r}: no longer playing"
-            return ""
-
+        skipped, quiet_countdown = into_quiet_work(x, main, monitor, quiet_until, "the quiet step")
         watch("countdown", quiet_countdown)
         log(
             f"  (the window ended {time.monotonic() - skipped:.1f} s into the step; its next "
@@ -393,23 +406,7 @@ def run_app(
 
         # A timed step with a movement: its figure moves at 20 frames a second. Skip the
         # rest of the breathing and the get-ready into its work ("Begin."), then silence.
-        skipped = time.monotonic()
-        x.press(main, "Right", "Right")
-        begin = monitor.wait_for_sound(skipped, timeout=5)
-        if begin is None:
-            raise BenchError('no "Begin." was heard after skipping into the figure\'s step')
-        monitor.wait_for_quiet(begin, quiet_s=1.0, timeout=15)
-        time.sleep(max(SETTLE_S - 1.0, 0.0))
-
-        def moving_figure(u: Usage, start: float, end: float) -> str:
-            if monitor.loud_seconds(start, end):
-                return "a sound was heard during the window: it was not quiet"
-            if end - skipped > figure_until - 1.0:
-                return f"the window ran up to the step's next cue (at {figure_until:.0f} s)"
-            if not x.title(main).startswith(f"Playing: {ROUTINE_TITLE}"):
-                return f"the title is {x.title(main)!r}: no longer playing"
-            return ""
-
+        _, moving_figure = into_quiet_work(x, main, monitor, figure_until, "the figure's step")
         watch("figure", moving_figure)
         return watch.results, size
     finally:

@@ -5,14 +5,20 @@ The figures for the whole app are bench/bench_power.py's."""
 from __future__ import annotations
 
 import math
+import threading
 import time
 
+from pytestqt.exceptions import TimeoutError
 from pytestqt.qtbot import QtBot
 
 from routineplayer.core.model import Routine, Step, StepKind
 from routineplayer.core.session import State
 from routineplayer.core.timeline import expand
 from routineplayer.runtime.session_driver import CUE_AHEAD_S, SessionDriver
+
+
+def threading_alive() -> bool:
+    return any(t.name == "session-clock" and t.is_alive() for t in threading.enumerate())
 
 
 def no_includes(name: str) -> Routine:
@@ -58,7 +64,17 @@ def test_cues_are_still_handed_ahead_of_their_moment(qtbot: QtBot) -> None:
     sink = AheadSink()
     driver = SessionDriver(SessionDriver.for_timeline(timeline).session, sink)
     driver.start()
-    qtbot.waitUntil(lambda: driver.session.state is State.FINISHED, timeout=15_000)
+    # 8 s of routine: the slack is for a loaded machine; a stuck clock fails with its state.
+    try:
+        qtbot.waitUntil(lambda: driver.session.state is State.FINISHED, timeout=30_000)
+    except TimeoutError as stuck:
+        session = driver.session
+        due = session.next_due()
+        raise AssertionError(
+            f"not finished: {session.state}, next due in "
+            f"{None if due is None else due - session.now()} s, "
+            f"clockwork alive: {threading_alive()}, cues placed: {len(sink.placed)}"
+        ) from stuck
     ahead = [after for _text, after, _when in sink.placed if after > 0]
     assert ahead, "cues were placed ahead"
     assert max(ahead) <= CUE_AHEAD_S + 0.01

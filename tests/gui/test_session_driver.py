@@ -202,6 +202,19 @@ def test_plays_to_the_end_on_the_real_monotonic_clock(qtbot: QtBot) -> None:
     assert starts == pytest.approx([0.0, 0.2, 0.4])  # scheduled times, not when noticed
 
 
+def test_only_a_real_clock_gets_the_clockwork_thread(qtbot: QtBot) -> None:
+    """On a fake clock the GUI thread's tick is the only one: a jump of the clock is seen by
+    one thread, in order (two racing made GUI tests fail now and then on a loaded machine)."""
+    fake = SessionDriver(Session(timeline(), FakeClock()), tick_ms=FAST)
+    real = SessionDriver(Session(timeline(), time.monotonic), tick_ms=FAST)
+    for driver in (fake, real):
+        driver.start()
+    assert fake._clockwork._thread is None
+    assert real._clockwork._thread is not None and real._clockwork._thread.is_alive()
+    for driver in (fake, real):
+        driver.stop()
+
+
 def _finished(event: Event) -> bool:
     return event.kind is EventKind.FINISHED
 

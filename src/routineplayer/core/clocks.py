@@ -30,3 +30,14 @@ def _has_boottime() -> bool:
 
 session_clock: Clock = _boottime if _has_boottime() else time.monotonic
 """Seconds on a clock that counts suspend where the system has one; the sessions' default."""
+
+
+# Clocks known to keep real time. A session on any other clock (a test's fake clock, which
+# jumps when told) is ticked on one thread only, so what a jump makes due is seen in order.
+REAL_TIME_CLOCKS: frozenset[Clock] = frozenset(
+    {session_clock, _boottime, time.monotonic, time.perf_counter}
+)
+
+
+def keeps_real_time(clock: Clock) -> bool:
+    return clock in REAL_TIME_CLOCKS

@@ -189,6 +189,10 @@ class Session:
     def now(self) -> float:
         return self._clock()
 
+    @property
+    def clock(self) -> Callable[[], float]:
+        return self._clock
+
     def elapsed_in_segment(self, now: float | None = None) -> float:
         if self._state is State.PAUSED:
             return self._frozen

@@ -18,6 +18,8 @@ LOCK=requirements.lock # every Python package, pinned with hashes: `make lock` w
 #   audio tests: pulseaudio + null sink, pactl/parec/paplay, sox to measure, alsa-utils;
 #   GUI tests and screenshots: xvfb, xauth, xdotool, imagemagick;
 #   keep-awake tests: dbus-daemon (a private session bus);
+#   notification tests: dunst (a real notification server; dunstctl drives it, through
+#   dbus-send from dbus-bin);
 #   packaging: desktop-file-utils, appstream (checks), binutils (PyInstaller runs objdump
 #   and strip), librsvg2-bin (packaging/render-icons.sh);
 #   Qt 6 wheels: the xcb/wayland/EGL/GL/font/dbus/pulse libraries their platform and
@@ -31,6 +33,7 @@ DEBIAN_PACKAGES=(
     xvfb xauth xdotool imagemagick
     desktop-file-utils appstream binutils librsvg2-bin
     fonts-dejavu-core dbus-daemon
+    dunst dbus-bin
     # the accessibility walk (tests/xvfb/test_atspi_walk.py): the AT-SPI bus launcher and
     # registry, and pyatspi for Debian's python3, which runs tests/xvfb/atspi_walker.py
     at-spi2-core python3-pyatspi

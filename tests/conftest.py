@@ -33,6 +33,12 @@ MARKER_COMMANDS: dict[str, list[tuple[str, str]]] = {
     ],
     "speech": [("espeak-ng", "espeak-ng")],
     "xvfb": [("Xvfb", "xvfb"), ("xauth", "xauth"), ("xdotool", "xdotool")],
+    "notifications": [
+        ("dbus-daemon", "dbus-daemon"),
+        ("dbus-send", "dbus-bin"),  # dunstctl and the tests ask the bus through it
+        ("dunst", "dunst"),
+        ("dunstctl", "dunst"),
+    ],
 }
 
 
@@ -121,7 +127,8 @@ def routineplayer_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 @pytest.fixture(autouse=True)
 def _marker_requirements(request: pytest.FixtureRequest) -> None:
-    """Fail tests marked audio/speech/xvfb up front when their system commands are missing."""
+    """Fail tests marked audio/speech/xvfb/notifications up front when their system commands
+    are missing."""
     for marker, commands in MARKER_COMMANDS.items():
         if request.node.get_closest_marker(marker):
             for name, package in commands:

@@ -254,7 +254,7 @@ def _run_play(args: argparse.Namespace) -> int:
         return EXIT_PROBLEMS
     from routineplayer.gui import app
 
-    return app.main([], timeline=timeline)
+    return app.main([], timeline=timeline, routine_name=args.routine)
 
 
 # --- render --------------------------------------------------------------------------------
@@ -313,7 +313,7 @@ def _no_display() -> bool:
     return not any(os.environ.get(v) for v in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"))
 
 
-def _run_gui(argv: list[str]) -> int:
+def _run_gui(argv: list[str], *, background: bool = False) -> int:
     if _no_display():
         print(
             "routineplayer: no display found (DISPLAY and WAYLAND_DISPLAY are not set), so the "
@@ -340,7 +340,7 @@ def _run_gui(argv: list[str]) -> int:
             )
             return EXIT_NO_WINDOW
         raise
-    result: int = app.main(argv)
+    result: int = app.main([], background=background)
     return result
 
 
@@ -349,6 +349,12 @@ def _run_gui(argv: list[str]) -> int:
 
 def _add_global_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--version", action="version", version=f"routineplayer {__version__}")
+    parser.add_argument(
+        "--background",
+        action="store_true",
+        help="start in the tray, without the window (for starting at login; where the "
+        "desktop has no tray the window opens minimised)",
+    )
     parser.add_argument(
         "--smoke-test",
         action="store_true",
@@ -429,7 +435,7 @@ def _dispatch(args: argparse.Namespace, args_list: list[str]) -> int:
 
             return smoke_test()
         if run is None:
-            return _run_gui(args_list)
+            return _run_gui(args_list, background=args.background)
         return run(args)
     except CliError as exc:
         print(f"routineplayer: {escape_controls(str(exc))}", file=sys.stderr)

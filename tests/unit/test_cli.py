@@ -172,10 +172,13 @@ def test_the_window_starts_through_gui_app_main(
 ) -> None:
     monkeypatch.setenv("QT_QPA_PLATFORM", "offscreen")
     calls: list[list[str]] = []
-    fake = types.SimpleNamespace(main=lambda argv: calls.append(argv) or 0)
+    fake = types.SimpleNamespace(
+        main=lambda argv, background: calls.append([*argv, f"background={background}"]) or 0
+    )
     monkeypatch.setattr(cli.importlib, "import_module", lambda name: fake)
     assert run(capsys) == (0, "", "")
-    assert calls == [[]]
+    assert run(capsys, "--background") == (0, "", "")
+    assert calls == [["background=False"], ["background=True"]]
 
 
 @pytest.mark.parametrize(

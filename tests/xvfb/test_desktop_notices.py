@@ -483,3 +483,59 @@ def test_notification_server_available(
     monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/bus")
     assert not notification_server_available()
 
+
+# -- in the app: a reminder due now, and its Start now through the daemon --------------------
+
+
+@needs_dunst
+def test_start_now_in_the_notification_opens_the_routines_prestart_in_the_running_app(
+    dunst: Dunst, qtbot: QtBot
+) -> None:
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    from PySide6.QtWidgets import QDialog
+
+    from routineplayer.core.reminder_store import Reminders
+    from routineplayer.core.reminders import rehab_schedule
+    from routineplayer.gui.dialogs import PrestartDialog
+    from routineplayer.gui.keep_awake import KeepAwake
+    from routineplayer.gui.main_window import MainWindow
+    from routineplayer.gui.reminding import Reminding
+    from routineplayer.runtime.reminder_service import ReminderService
+
+    zone = ZoneInfo("Europe/Madrid")
+    now = [datetime(2026, 6, 10, 7, 0, tzinfo=zone).astimezone(UTC)]
+    asked: list[QDialog] = []
+
+    def ask(dialog: QDialog) -> bool:
+        asked.append(dialog)
+        return False  # the pre-start screen is shown; the test does not start the routine
+
+    window = MainWindow(ask=ask, keep_awake=KeepAwake(), speech=False)
+    qtbot.addWidget(window)
+    service = ReminderService(
+        window,
+        now=lambda: now[0],
+        zone=lambda: zone,
+        load=lambda: Reminders((rehab_schedule("warm-up"),)),
+    )
+    reminding = window._reminding = Reminding(
+        window, window.reminder_bar, service, zone=lambda: zone
+    )
+    service.start()
+    window.hide()  # in the tray, or behind other windows: the notification is what is seen
+    now[0] = datetime(2026, 6, 10, 8, 0, 30, tzinfo=zone).astimezone(UTC)
+    service.check()
+
+    qtbot.waitUntil(lambda: bool(dunst.shown()), timeout=WAIT_MS)
+    [shown] = dunst.shown()
+    assert shown["summary"] == "Time for Warm-up (08:00)."
+    dunst.ctl("action")  # the person clicks the notification: Start now
+
+    qtbot.waitUntil(lambda: any(isinstance(d, PrestartDialog) for d in asked), timeout=WAIT_MS)
+    prestart = next(d for d in asked if isinstance(d, PrestartDialog))
+    assert prestart.windowTitle() == "Before you start: Warm-up"
+    assert window.isVisible(), "the window was brought back to show it"
+    assert not window.reminder_bar.isVisible(), "answered in the notification: gone here too"
+    reminding.close()

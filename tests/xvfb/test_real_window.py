@@ -3,14 +3,16 @@ from the first-launch safety notice to the pain rated after the routine, found i
 
 from __future__ import annotations
 
+import os
 import subprocess
 from pathlib import Path
 
 import pytest
-from real_app import WAIT_S, press, running_app, wait_for_window, xdotool
+from real_app import ROUTINEPLAYER, WAIT_S, press, running_app, wait_for_window, xdotool
 
 from routineplayer.core import paths
 from routineplayer.core.journal import Journal, Outcome
+from routineplayer.gui.single_instance import socket_path
 
 
 @pytest.mark.xvfb
@@ -55,3 +57,57 @@ def test_warm_up_plays_from_the_keyboard(xvfb: str, tmp_path: Path) -> None:
         (session,) = journal.sessions()
     assert (session.routine_title, session.outcome) == ("Warm-up", Outcome.STOPPED)
     assert (session.pain_before, session.pain_after) == (None, 3)
+
+
+# -- one app per user ------------------------------------------------------------------------
+
+
+def _launch_again(display: str, *args: str) -> subprocess.CompletedProcess[str]:
+    """Another ``routineplayer`` on ``display``, as a second click on the menu entry is."""
+    return subprocess.run(
+        [str(ROUTINEPLAYER), *args],
+        env={**os.environ, "DISPLAY": display, "QT_QPA_PLATFORM": "xcb"},
+        capture_output=True,
+        text=True,
+        timeout=WAIT_S,
+        check=False,
+    )
+
+
+@pytest.mark.xvfb
+def test_a_second_launch_raises_the_first_and_starts_no_other(xvfb: str, tmp_path: Path) -> None:
+    with running_app(xvfb, tmp_path) as first:
+        main = wait_for_window(xvfb, "^routineplayer$")
+        notice = wait_for_window(xvfb, "^When to see a doctor$")
+        press(xvfb, notice, "Return")
+        windows = xdotool(xvfb, "search", "--onlyvisible", "--name", "^routineplayer$")
+        assert socket_path().exists(), "the first instance does not listen"
+        second = _launch_again(xvfb)
+        assert second.returncode == 0, second.stderr
+        assert "already running" in second.stderr
+        assert first.poll() is None, "the first instance must keep running"
+        # Still one window: the second launch showed none of its own.
+        again = xdotool(xvfb, "search", "--onlyvisible", "--name", "^routineplayer$")
+        assert again == windows
+        press(xvfb, main, "ctrl+q")
+        assert first.wait(timeout=WAIT_S) == 0
+    assert not socket_path().exists(), "a clean quit leaves its socket behind"
+
+
+@pytest.mark.xvfb
+def test_playing_a_routine_from_a_second_launch_starts_it_in_the_first(
+    xvfb: str, tmp_path: Path
+) -> None:
+    with running_app(xvfb, tmp_path) as first:
+        main = wait_for_window(xvfb, "^routineplayer$")
+        notice = wait_for_window(xvfb, "^When to see a doctor$")
+        press(xvfb, notice, "Return")
+        second = _launch_again(xvfb, "play", "warm-up")
+        assert second.returncode == 0, second.stderr
+        assert "already running" in second.stderr
+        prestart = wait_for_window(xvfb, "^Before you start: Warm-up$")  # in the first
+        assert first.poll() is None
+        press(xvfb, prestart, "Escape")
+        press(xvfb, main, "ctrl+q")
+        assert first.wait(timeout=WAIT_S) == 0
+    assert not socket_path().exists()

@@ -2,32 +2,25 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer
-from PySide6.QtGui import QGuiApplication, QIcon
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
 from routineplayer import APP_ID, APP_NAME
-from routineplayer.core.paths import DataNotFoundError, assets_dir
 from routineplayer.gui.app_style import apply_style
+from routineplayer.gui.icons import app_icon
+from routineplayer.gui.single_instance import InstanceServer, send_to_running_instance
 from routineplayer.runtime.main_thread_gc import collect_on_this_thread, freeze_what_lives
 
 if TYPE_CHECKING:
     from routineplayer.core.timeline import Timeline
 
-
-def app_icon() -> QIcon:
-    icon = QIcon()
-    try:
-        icons = assets_dir() / "icons" / "hicolor"
-    except DataNotFoundError:
-        return icon  # a missing icon is no reason not to start
-    for png in sorted(icons.glob(f"*/apps/{APP_ID}.png")):
-        icon.addFile(str(png))
-    return icon
+log = logging.getLogger(__name__)
 
 
 def create_application(argv: Sequence[str] = ()) -> QApplication:
@@ -45,14 +38,42 @@ def create_application(argv: Sequence[str] = ()) -> QApplication:
     return app
 
 
-def main(argv: Sequence[str] = (), *, timeline: Timeline | None = None) -> int:
-    """Open the window (offering ``timeline`` to play straight away, when given)."""
+def main(
+    argv: Sequence[str] = (),
+    *,
+    timeline: Timeline | None = None,
+    routine_name: str | None = None,
+    background: bool = False,
+) -> int:
+    """Open the window (offering ``timeline`` to play straight away, when given). When the
+    app runs already, ask it to show its window (and to start ``routine_name``) instead.
+    ``background``: start in the tray (at login), or minimised where there is no tray."""
+    # Before the QApplication: a second launch leaves without touching the display.
+    if not background and send_to_running_instance(
+        f"start {routine_name}" if routine_name else "show"
+    ):
+        _say_already_running(routine_name)
+        return 0
     app = create_application(argv)
+    instance = InstanceServer(parent=app)
+    if not instance.listen():
+        if instance.another_running:  # it started between our message and our listen
+            if not background:
+                _say_already_running(routine_name)
+            return 0
+        log.warning("cannot listen for later launches: %s", instance.error)
+    app.aboutToQuit.connect(instance.close)  # a clean quit leaves no socket file
     # Imported after the QApplication exists: widgets' modules may query fonts and screens.
     from routineplayer.gui.main_window import MainWindow
+    from routineplayer.gui.tray import tray_available
 
     window = MainWindow()
-    window.show()
+    instance.show_requested.connect(window.bring_to_front)
+    instance.start_requested.connect(window.start_routine_named)
+    if not background:
+        window.show()
+    elif not tray_available():
+        window.showMinimized()  # no tray to wait in: a window in the task bar instead
 
     def after_shown() -> None:
         # One after the other: a notice shown at start-up is answered before any routine.
@@ -63,3 +84,11 @@ def main(argv: Sequence[str] = (), *, timeline: Timeline | None = None) -> int:
 
     QTimer.singleShot(0, after_shown)
     return app.exec()
+
+
+def _say_already_running(routine_name: str | None) -> None:
+    print(
+        "routineplayer is already running: its window was brought to the front"
+        + (f" to start {routine_name}." if routine_name else "."),
+        file=sys.stderr,
+    )

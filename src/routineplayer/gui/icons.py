@@ -10,6 +10,7 @@ from PySide6.QtGui import QColor, QIcon, QPainter, QPalette, QPixmap
 from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import QAbstractButton
 
+from routineplayer import APP_ID
 from routineplayer.core.paths import DataNotFoundError, assets_dir
 
 _INK = ("#2e3436", "#2e3434")  # the one fill colour the symbolic icons are drawn in
@@ -67,3 +68,15 @@ def refresh_icons(buttons: list[QAbstractButton]) -> None:
         name = button.property(_ICON_PROPERTY)
         if isinstance(name, str):
             set_icon(button, name)
+
+
+def app_icon() -> QIcon:
+    """The app's own icon, at every size shipped (the window, the tray)."""
+    icon = QIcon()
+    try:
+        icons = assets_dir() / "icons" / "hicolor"
+    except DataNotFoundError:
+        return icon  # a missing icon is no reason not to start
+    for png in sorted(icons.glob(f"*/apps/{APP_ID}.png")):
+        icon.addFile(str(png))
+    return icon

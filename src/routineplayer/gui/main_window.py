@@ -17,17 +17,26 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QCloseEvent, QKeyEvent
-from PySide6.QtWidgets import QAbstractButton, QMainWindow, QStackedWidget, QWidget
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QMainWindow,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from routineplayer import APP_NAME
 from routineplayer.gui.icons import refresh_icons
 from routineplayer.gui.library_view import LibraryView, RoutineCard
+from routineplayer.gui.reminder_bar import ReminderBar
 from routineplayer.gui.routine_source import RoutineSource
 from routineplayer.gui.theme import refresh_muted
 from routineplayer.gui.window_actions import WindowActions
 from routineplayer.gui.window_settings import restore_geometry, save_geometry
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from PySide6.QtWidgets import QDialog
 
     from routineplayer.core.model import Routine
@@ -40,7 +49,9 @@ if TYPE_CHECKING:
     from routineplayer.gui.playback import DriverFactory, Playback
     from routineplayer.gui.player_controller import PlayerController
     from routineplayer.gui.player_view import PlayerView
+    from routineplayer.gui.reminding import Reminding
     from routineplayer.gui.routine_editing import RoutineEditing
+    from routineplayer.gui.tray import Tray
     from routineplayer.runtime.journal_recorder import JournalRecorder
     from routineplayer.runtime.voice import Voice
 
@@ -81,11 +92,21 @@ class MainWindow(QMainWindow):
         self._editing: RoutineEditing | None = None
         self._history: HistoryView | None = None
         self._assessment: AssessmentView | None = None
+        self._reminding: Reminding | None = None
+        self.tray: Tray | None = None  # where the desktop has one (start_up)
+        self._quitting = False  # Quit, not close-to-tray
 
         self.library_view = LibraryView()
         self.stack = QStackedWidget()
         self.stack.addWidget(self.library_view)
-        self.setCentralWidget(self.stack)
+        self.reminder_bar = ReminderBar()  # above every page: a reminder may come at any time
+        central = QWidget()
+        column = QVBoxLayout(central)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(self.reminder_bar)
+        column.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
         self.library_view.start_requested.connect(self.start_card)
 
         self.menu_actions = WindowActions(self)
@@ -129,8 +150,9 @@ class MainWindow(QMainWindow):
                 a.assessment: self.show_assessment,
                 a.safety: self.show_safety_notice,
                 a.voice_settings: self.show_voice_settings,
+                a.reminders: self.show_reminders,
                 a.keys: self.toggle_help,
-                a.quit: self.close,
+                a.quit: self.quit_app,
             }
         )
 
@@ -166,6 +188,28 @@ class MainWindow(QMainWindow):
 
         show_first_launch_notice(self.ask, self)
         self.editing.offer_recovery()
+        problems = self.reminding.service.reminders.problems
+        if problems:
+            self.ask(error_dialog(self, "Your reminders", "\n\n".join(problems)))
+        self.reminding.service.start()
+        self._set_up_tray()
+
+    def _set_up_tray(self) -> None:
+        from routineplayer.gui.tray import Tray, tray_available
+
+        if self.tray is not None or not tray_available():
+            return  # no tray: closing the window quits, reminders come while it is open
+        from routineplayer.gui.icons import app_icon
+
+        def reminders() -> None:
+            self.bring_to_front()
+            self.show_reminders()
+
+        self.tray = Tray(
+            app_icon(), show=self.bring_to_front, reminders=reminders, quit_app=self.quit_app
+        )
+        self.tray.setParent(self)
+        self.reminding.use_tray(self.tray)
 
     # -- library ------------------------------------------------------------------------------
 
@@ -229,6 +273,46 @@ class MainWindow(QMainWindow):
         self.activateWindow()
         return self.offer(timeline)
 
+    def bring_to_front(self) -> None:
+        """Show this window on top: a reminder's Start now, the tray, another launch."""
+        if self.isMinimized():
+            self.showNormal()
+        self.show()
+        self.raise_()
+        self.activateWindow()
+
+    def routine_title(self, name: str) -> str | None:
+        """The title of the library's routine ``name``, or None if there is none to play."""
+        card = next((c for c in self.library_view.cards() if c.key == name), None)
+        return None if card is None or card.problem else card.title
+
+    def start_routine_named(self, name: str) -> bool:
+        """A reminder's Start now: the routine's pre-start screen, in front; False if a
+        routine is playing already (it is shown instead) or ``name`` is not in the library."""
+        self.bring_to_front()
+        card = next((c for c in self.library_view.cards() if c.key == name), None)
+        if self.controller is not None or card is None:
+            return False
+        if self.stack.currentWidget() is not self.library_view:
+            self.show_library()
+        return self.start_card(card)
+
+    # -- reminders (built at start-up) --------------------------------------------------------
+
+    @property
+    def reminding(self) -> Reminding:
+        if self._reminding is None:
+            from routineplayer.gui.reminding import Reminding
+
+            self._reminding = Reminding(self, self.reminder_bar)
+        return self._reminding
+
+    def show_reminders(self) -> None:
+        from routineplayer.gui.reminders_dialog import RemindersDialog
+
+        cards = self.library_view.cards()
+        self.ask(RemindersDialog(self.reminding.service, cards, parent=self, ask=self.ask))
+
     # -- playing (built on first use) ---------------------------------------------------------
 
     @property
@@ -243,6 +327,8 @@ class MainWindow(QMainWindow):
                 keep_awake=self._keep_awake,
                 speech=self._speech,
             )
+            # Quiet while a routine plays; what was held comes when it ends.
+            self._playback.playing_routine.connect(self.reminding.service.set_playing)
         return self._playback
 
     @property
@@ -318,11 +404,25 @@ class MainWindow(QMainWindow):
         if voice is not None:
             voice.prepare_texts([f"{INTRO} {BEGIN_TEXT}", *all_texts(MOVEMENTS), RESULTS_TEXT])
         view = AssessmentView(sink=self.playback.sink)
-        view.routine_saved.connect(lambda path: self.reload_library(select=path.stem))
+        view.routine_saved.connect(lambda path: self._rehab_saved(view, path))
         view.close_requested.connect(self.show_library)
         self._assessment = view
         self.show_page(view)
         return view
+
+    def _rehab_saved(self, view: AssessmentView, path: Path) -> None:
+        """The assessment's routine: in the library, and reminded 3 times a day (seed 001)."""
+        from routineplayer.core.reminder_words import schedule_words
+        from routineplayer.core.reminders import rehab_schedule
+
+        self.reload_library(select=path.stem)
+        service = self.reminding.service
+        if service.reminders.for_routine(path.stem):
+            return  # a schedule the person made for it stays as it is
+        schedule = rehab_schedule(path.stem, service.reminders.free_id("rehab"))
+        service.put(schedule)
+        words = schedule_words(schedule, "Reminders")
+        view.add_note(f"{words}: change them in Settings → Reminders (Ctrl+R).")
 
     def show_voice_settings(self) -> None:
         voice = self.voice
@@ -384,7 +484,46 @@ class MainWindow(QMainWindow):
             self.menu_actions.apply_icons()
         super().changeEvent(event)
 
+    def quit_app(self) -> None:
+        """Quit for real (the menu's Quit, the tray's): not into the tray."""
+        self._quitting = True
+        if not self.close():
+            self._quitting = False  # the editor's unsaved changes kept it open
+
+    def _close_to_tray(self) -> bool:
+        """Closing with reminders on and a tray: keep running there, if the person wants
+        (asked once; the answer is kept). True if the window was hidden instead of closed."""
+        if self._quitting or self.tray is None or self.controller is not None:
+            return False
+        if not any(s.enabled for s in self.reminding.service.schedules):
+            return False
+        from routineplayer.gui.tray import keep_answer, kept_answer
+
+        keep = kept_answer()
+        if keep is None:
+            from routineplayer.gui.dialogs import question_dialog
+
+            keep = self.ask(
+                question_dialog(
+                    self,
+                    "Keep running for reminders?",
+                    "Keep routineplayer running in the tray, so your reminders can come?",
+                    "Its icon in the tray opens the window again, or quits. "
+                    "You will not be asked again.",
+                    "Keep running in the tray",
+                    "Quit",
+                )
+            )
+            keep_answer(keep)
+        if keep:
+            save_geometry(self)
+            self.hide()
+        return keep
+
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self._close_to_tray():
+            event.ignore()
+            return
         if self._editing is not None and not self._editing.close():
             event.ignore()  # the editor has unsaved changes and the person chose Cancel
             return
@@ -398,4 +537,13 @@ class MainWindow(QMainWindow):
                 from routineplayer.gui.dialogs import error_dialog
 
                 self.ask(error_dialog(self, "Your journal", lost))
+        if self._reminding is not None:
+            self._reminding.service.stop()
+            self._reminding.close()
+        if self.tray is not None:  # with a tray the app quits only when told (gui/tray.py)
+            self.tray.close()
+            from PySide6.QtCore import QTimer
+            from PySide6.QtWidgets import QApplication
+
+            QTimer.singleShot(0, QApplication.quit)
         super().closeEvent(event)

@@ -14,9 +14,10 @@ main_window imports this module, so this one knows the window only as ``PlayerWi
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QStackedWidget, QWidget
 
 from routineplayer import APP_NAME
@@ -82,6 +83,9 @@ class PlayerWindow(Protocol):
 
 class Playback(QObject):
     """The window's player, and its front-end to each routine's SessionFlow."""
+
+    # The library name of the routine whose session begins, and None when it has ended.
+    playing_routine = Signal(object)
 
     def __init__(
         self,
@@ -169,6 +173,8 @@ class Playback(QObject):
         flow = SessionFlow(driver, timeline, self, recorder=self.window.recorder, voice=self.voice)
         flow.stage_changed.connect(self._on_stage)
         self.flow = flow
+        source = timeline.routine.source
+        self.playing_routine.emit(Path(source).stem if source else timeline.routine.title)
         flow.start()  # the dialogs answer at once: it has started, or it has left
         return self.flow is flow
 
@@ -218,6 +224,8 @@ class Playback(QObject):
 
     def leave(self, played: bool) -> None:
         flow, self.flow = self.flow, None
+        if flow is not None:
+            self.playing_routine.emit(None)
         self._leave_player()
         if flow is not None:
             flow.driver.deleteLater()  # the flow goes with its last reference

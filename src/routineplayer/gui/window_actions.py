@@ -42,6 +42,11 @@ class WindowActions:
         self.voice_settings = self._make(
             "&Voice and volume…", "Choose the voice, its speed and the volume", "Ctrl+,"
         )
+        self.reminders = self._make(
+            "&Reminders…",
+            "When to remind you of a routine: times of day, movement breaks",
+            "Ctrl+R",
+        )
         self.keys = self._make(
             "&Keys", "Every key, in the library and while a routine plays", "F1", shortcut=False
         )
@@ -50,7 +55,7 @@ class WindowActions:
         self.for_selection = (self.duplicate, self.edit, self.export)
         self.for_library = (
             self.new, self.import_, self.history, self.assessment, self.safety,
-            self.voice_settings,
+            self.voice_settings, self.reminders,
         )  # fmt: skip
         self._icons = {
             self.new: "document-new", self.duplicate: "edit-copy", self.edit: "document-edit",
@@ -88,7 +93,7 @@ class WindowActions:
         """(shortcut, name) of each action that has one, in menu order: for the help overlay."""
         shown = (
             self.new, self.duplicate, self.edit, self.import_, self.export, self.history,
-            self.assessment, self.safety, self.voice_settings, self.quit,
+            self.assessment, self.safety, self.voice_settings, self.reminders, self.quit,
         )  # fmt: skip
         native = QKeySequence.SequenceFormat.NativeText
         return [
@@ -111,7 +116,7 @@ class WindowActions:
         journal = bar.addMenu("&Journal")
         journal.addActions([self.history, self.assessment])
         settings = bar.addMenu("&Settings")
-        settings.addAction(self.voice_settings)
+        settings.addActions([self.voice_settings, self.reminders])
         help_menu = bar.addMenu("&Help")
         help_menu.addActions([self.keys, self.safety])
         # The "»" button Qt shows when the window is too narrow for every menu.

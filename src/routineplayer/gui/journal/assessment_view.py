@@ -273,6 +273,10 @@ class AssessmentView(QWidget):
             self.routine_saved.emit(self.saved_path)
         return plan
 
+    def add_note(self, text: str) -> None:
+        """A line under the outcome from whoever saved the routine on (the reminders)."""
+        self.outcome.setText(f"{self.outcome.text()}<p>{escape(text)}</p>")
+
     # -- display --------------------------------------------------------------------------------
 
     def _go(self, index: int) -> None:

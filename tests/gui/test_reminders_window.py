@@ -3,6 +3,7 @@ routine reminded 3 times a day, and the Reminders dialog (add, change, off, remo
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
@@ -12,7 +13,13 @@ from pytestqt.qtbot import QtBot
 
 from routineplayer.core.assessment import MOVEMENTS
 from routineplayer.core.reminder_store import Reminders, load_reminders
-from routineplayer.core.reminders import REHAB_TIMES, Interval, TimesOfDay, rehab_schedule
+from routineplayer.core.reminders import (
+    REHAB_TIMES,
+    Interval,
+    TimesOfDay,
+    movement_break_schedule,
+    rehab_schedule,
+)
 from routineplayer.gui.dialogs import PrestartDialog
 from routineplayer.gui.main_window import MainWindow
 from routineplayer.gui.reminders_dialog import RemindersDialog, ScheduleDialog
@@ -140,3 +147,19 @@ def test_the_reminders_dialog_adds_changes_turns_off_and_removes(
     assert dialog.list.currentItem().text().endswith("(off)")
     qtbot.keyClick(dialog.list, Qt.Key.Key_Delete)
     assert [s.id for s in load_reminders().schedules] == ["breaks"]
+
+
+def test_the_week_in_the_history_counts_the_sessions_reminders_plan(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    service = window.reminding.service
+    service.put(rehab_schedule("warm-up"))
+    service.put(movement_break_schedule("upper-back-slides"))  # breaks are not sessions
+    view = window.show_history()
+    counts = [label.text().splitlines()[-1] for label in view.week_days]
+    assert counts == ["0 / 3"] * 7
+    assert view.week_days[-1].accessibleName().endswith(": 0 done of 3 planned")
+    service.put(replace(service.schedules[0], enabled=False))
+    window.show_library()
+    view = window.show_history()  # shown again: read again
+    assert [label.text().splitlines()[-1] for label in view.week_days] == ["0"] * 7

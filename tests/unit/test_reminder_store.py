@@ -125,3 +125,16 @@ def test_the_local_zone_keeps_daylight_saving_rules(tmp_path: Path) -> None:
     )
     # An unknown $TZ falls back to /etc/localtime.
     assert str(local_zone("Not/AZone", link)) == "America/New_York"
+
+
+def test_sessions_planned_on_a_day() -> None:
+    from datetime import date
+
+    from routineplayer.core.reminders import planned_on
+
+    monday, sunday = date(2026, 3, 2), date(2026, 3, 8)
+    weekdays = TimesOfDay("w", "r", (time(7, 0), time(18, 0)), frozenset(range(5)))
+    schedules = [rehab_schedule("r"), weekdays, movement_break_schedule("slides")]
+    assert planned_on(schedules, monday) == 5
+    assert planned_on(schedules, sunday) == 3
+    assert planned_on([TimesOfDay("off", "r", (time(8, 0),), enabled=False)], monday) == 0

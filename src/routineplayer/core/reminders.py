@@ -226,6 +226,14 @@ class ReminderState:
         )
 
 
+def planned_on(schedules: Sequence[Schedule], day: date) -> int:
+    """Sessions the reminders plan on the local date ``day``: every time of day of every
+    enabled TimesOfDay schedule. Movement breaks are short pauses in work, not sessions, so
+    they are not counted (ten a day would drown the rehab's three). The schedules as they
+    are now stand for past days too: their history is not kept."""
+    return sum(len(s.walls(day)) for s in schedules if s.enabled and isinstance(s, TimesOfDay))
+
+
 def rehab_schedule(routine: str, schedule_id: str = "rehab") -> TimesOfDay:
     """The assessment's default: ``routine`` at 08:00, 13:00 and 19:00 every day."""
     return TimesOfDay(schedule_id, routine, REHAB_TIMES, EVERY_DAY)

@@ -379,9 +379,13 @@ class MainWindow(QMainWindow):
 
     def show_history(self) -> HistoryView:
         if self._history is None:
+            from routineplayer.core.reminders import planned_on
             from routineplayer.gui.journal.history_view import HistoryView
 
-            self._history = HistoryView(self.recorder.journal)
+            self._history = HistoryView(
+                self.recorder.journal,
+                planned=lambda day: planned_on(self.reminding.service.schedules, day),
+            )
             self._history.close_requested.connect(self.show_library)
         self.show_page(self._history)  # it reads the journal again each time it is shown
         self._history.table.setFocus()

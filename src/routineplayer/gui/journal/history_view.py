@@ -10,6 +10,7 @@ are left out by the journal; the view says how many. Files are chosen through
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -87,10 +88,13 @@ class HistoryView(QWidget):
         journal: Journal | None,
         *,
         choose_path: ChoosePath = save_dialog,
+        planned: Callable[[date], int] = lambda _day: 0,
         parent: QWidget | None = None,
     ) -> None:
+        """``planned``: how many sessions the reminders plan on a date (the week view)."""
         super().__init__(parent)
         self.journal = journal
+        self.planned = planned
         self.choose_path = choose_path
         self.setAccessibleName("History")
         self.pain_series: tuple[QLineSeries, QLineSeries] | None = None  # (before, after)
@@ -180,7 +184,7 @@ class HistoryView(QWidget):
             done = {s.id: self._sets_done(s.id) for s in sessions}
             points = self.journal.pain_series()
             rates = self.journal.disconnect_rate_by_exercise()
-            week = self.journal.week()
+            week = self.journal.week(self.planned)
         except JournalError as exc:
             self.status.setText(f"The journal could not be read: {exc}")
             return
@@ -284,7 +288,7 @@ class HistoryView(QWidget):
         if self.journal is None:
             return None
         try:
-            written = write_summary(self.journal, path)
+            written = write_summary(self.journal, path, self.planned)
         except (JournalError, OSError) as exc:
             self.status.setText(f"Could not write the summary to {path}: {exc}")
             return None

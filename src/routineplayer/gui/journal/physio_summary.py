@@ -7,7 +7,7 @@ to PDF or saves it as a web page to print.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from html import escape
@@ -66,7 +66,12 @@ class PhysioSummary:
     week: Week | None = None  # the last seven days: planned against done
 
     @classmethod
-    def from_journal(cls, journal: Journal, today: date | None = None) -> PhysioSummary:
+    def from_journal(
+        cls,
+        journal: Journal,
+        today: date | None = None,
+        planned: Callable[[date], int] = lambda _day: 0,
+    ) -> PhysioSummary:
         sessions = tuple(journal.sessions())
         pain = tuple(journal.pain_series())
         days = sorted(s.started_at.astimezone().date() for s in sessions)
@@ -77,7 +82,7 @@ class PhysioSummary:
             today or date.today(),
             days[0] if days else None,
             days[-1] if days else None,
-            journal.week(),
+            journal.week(planned),
         )
 
     @property

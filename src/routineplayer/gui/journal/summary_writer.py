@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import base64
 import re
+from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF, QSize, QUrl
@@ -86,9 +88,12 @@ def write_html(summary: PhysioSummary, path: Path) -> None:
     write_atomic(Path(path), summary.html(urls).encode("utf-8"))
 
 
-def write_summary(journal: Journal, path: Path) -> Path:
-    """PDF for a ``.pdf`` path, a printable web page otherwise."""
-    summary = PhysioSummary.from_journal(journal)
+def write_summary(
+    journal: Journal, path: Path, planned: Callable[[date], int] = lambda _day: 0
+) -> Path:
+    """PDF for a ``.pdf`` path, a printable web page otherwise (``planned``: the sessions
+    the reminders plan on a date)."""
+    summary = PhysioSummary.from_journal(journal, planned=planned)
     path = Path(path)
     if path.suffix.lower() == ".pdf":
         write_pdf(summary, path)

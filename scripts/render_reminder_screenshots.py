@@ -36,7 +36,11 @@ def main(out: Path) -> int:
     now = [datetime(2026, 6, 10, 7, 0, tzinfo=ZONE).astimezone(UTC)]
     reminders = Reminders((rehab_schedule("warm-up"), movement_break_schedule("upper-back-slides")))
     service = ReminderService(
-        window, now=lambda: now[0], zone=lambda: ZONE, load=lambda: reminders, save=lambda _r: None
+        window,
+        now=lambda: now[0],
+        zone=lambda: ZONE,
+        load=lambda: reminders,
+        save=lambda _r, _durable: None,
     )
     window._reminding = Reminding(
         window, window.reminder_bar, service, zone=lambda: ZONE, make_notices=None

@@ -21,13 +21,15 @@ class World:
         self.now = datetime(2026, 6, 10, 7, 0, tzinfo=ZONE).astimezone(UTC)
         self.saved = Reminders((rehab_schedule("my-rehab-routine"),))
         self.saves = 0
+        self.durable: list[bool] = []  # each save: flushed to the disk or not
         self.disk_full = False
 
-    def save(self, reminders: Reminders) -> None:
+    def save(self, reminders: Reminders, durable: bool = True) -> None:
         if self.disk_full:
             raise OSError(28, "No space left on device")
         self.saved = reminders
         self.saves += 1
+        self.durable.append(durable)
 
     def service(self, qtbot: QtBot) -> tuple[ReminderService, list[Due]]:
         service = ReminderService(
@@ -128,3 +130,17 @@ def test_a_full_disk_does_not_stop_the_reminders(qtbot: QtBot) -> None:
     world.local(8, 15)
     service.check()
     assert len(shown) == 2
+
+
+def test_only_a_look_that_changed_something_is_flushed_to_the_disk(qtbot: QtBot) -> None:
+    world = World()
+    service, shown = world.service(qtbot)
+    service.start()
+    world.local(7, 30)
+    service.check()
+    assert world.durable == [False, False], "a look that showed nothing is not flushed"
+    world.local(8, 0)
+    service.check()
+    service.snooze("rehab")
+    assert len(shown) == 1
+    assert world.durable[-2:] == [True, True], "a shown reminder and a snooze are flushed"

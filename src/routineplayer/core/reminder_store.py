@@ -103,15 +103,16 @@ def load_reminders(path: Path | None = None) -> Reminders:
     return Reminders(tuple(schedules), state, tuple(problems))
 
 
-def save_reminders(reminders: Reminders, path: Path | None = None) -> None:
-    """Write the whole file atomically; OSError (a full disk) leaves the old file whole."""
+def save_reminders(reminders: Reminders, path: Path | None = None, *, durable: bool = True) -> None:
+    """Write the whole file atomically; OSError (a full disk) leaves the old file whole.
+    ``durable``: flushed to the disk before returning (not needed for a routine look)."""
     path = reminders_path() if path is None else path
     data: dict[str, Any] = {
         "version": FILE_VERSION,
         "schedules": [schedule_to_dict(s) for s in reminders.schedules],
         "state": reminders.state.to_dict(),
     }
-    write_atomic(path, (json.dumps(data, indent=2) + "\n").encode("utf-8"))
+    write_atomic(path, (json.dumps(data, indent=2) + "\n").encode("utf-8"), durable=durable)
 
 
 def _set_aside(path: Path, why: str) -> str:

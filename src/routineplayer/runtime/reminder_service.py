@@ -43,10 +43,11 @@ class ReminderService(QObject):
         now: Callable[[], datetime] = utc_now,
         zone: Callable[[], tzinfo] = local_zone,
         load: Callable[[], Reminders] = load_reminders,
-        save: Callable[[Reminders], None] = save_reminders,
+        save: Callable[[Reminders, bool], None] | None = None,
     ) -> None:
         super().__init__(parent)
-        self._now, self._zone, self._save = now, zone, save
+        self._now, self._zone = now, zone
+        self._save = save or (lambda reminders, durable: save_reminders(reminders, durable=durable))
         self.reminders = load()
         self._playing: str | None = None
         self._timer = QTimer(self)
@@ -99,7 +100,9 @@ class ReminderService(QObject):
         """Look now: emit what is due, keep the state, sleep until the next look."""
         now, zone = self._now(), self._zone()
         shown, state = rules.due(self.schedules, self.reminders.state, now, zone, self._playing)
-        self._keep_state(state, rearm=False)
+        # A look that showed nothing changed only when it looked: kept, but not flushed to
+        # the disk every few minutes all day (a lost look costs nothing: see core.reminders).
+        self._keep_state(state, rearm=False, durable=bool(shown))
         for reminder in shown:
             self.reminded.emit(reminder)
         self._arm(now, zone)
@@ -113,13 +116,15 @@ class ReminderService(QObject):
         wait = min(max((upcoming - now).total_seconds(), 0.0), MAX_SLEEP_S)
         self._timer.start(max(round(wait * 1000), 1))
 
-    def _keep_state(self, state: rules.ReminderState, *, rearm: bool = True) -> None:
-        self._keep(Reminders(self.reminders.schedules, state), rearm=rearm)
+    def _keep_state(
+        self, state: rules.ReminderState, *, rearm: bool = True, durable: bool = True
+    ) -> None:
+        self._keep(Reminders(self.reminders.schedules, state), rearm=rearm, durable=durable)
 
-    def _keep(self, reminders: Reminders, *, rearm: bool = True) -> None:
+    def _keep(self, reminders: Reminders, *, rearm: bool = True, durable: bool = True) -> None:
         self.reminders = reminders
         try:
-            self._save(reminders)
+            self._save(reminders, durable)
         except OSError as exc:  # a full disk must not stop the reminders running now
             log.warning("cannot save the reminders (%s); they run until the app closes", exc)
         if rearm:

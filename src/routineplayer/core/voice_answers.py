@@ -1,0 +1,77 @@
+"""What may be answered by voice at each moment, and what a recognised phrase means.
+
+Recognition is restricted to a small grammar per moment (issue: hands-free answers), never
+free dictation: the fewer the words, the fewer the mistakes, and anything else said (a
+cough, a word to someone in the room, the app's own cues) has nothing to match.
+
+- ``Moment.CHECK``: "Did your lower belly disconnect?": yes / no.
+- ``Moment.PAIN``: pain from zero to ten, or "skip".
+- ``Moment.PLAY``: at any time during play: "pause", "carry on", "next", "stop".
+
+A moment's words also include the PLAY commands while a routine plays (``during_play``), so
+"pause" works at a check too. The words are the pronunciation dictionary's spelling
+(lower case, single spaces): the recogniser's hypothesis maps back with ``answer_for``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Moment(StrEnum):
+    CHECK = "check"
+    PAIN = "pain"
+    PLAY = "play"
+
+
+class Kind(StrEnum):
+    YES = "yes"
+    NO = "no"
+    PAIN = "pain"  # with a number
+    SKIP = "skip"
+    PAUSE = "pause"
+    CARRY_ON = "carry on"
+    NEXT = "next"
+    STOP = "stop"
+
+
+@dataclass(frozen=True)
+class VoiceAnswer:
+    kind: Kind
+    pain: int | None = None  # 0-10 for Kind.PAIN
+
+    def __str__(self) -> str:
+        return f"pain {self.pain}" if self.kind is Kind.PAIN else self.kind.value
+
+
+NUMBERS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
+COMMANDS = {"pause": Kind.PAUSE, "carry on": Kind.CARRY_ON, "next": Kind.NEXT, "stop": Kind.STOP}
+_OWN = {
+    Moment.CHECK: {"yes": VoiceAnswer(Kind.YES), "no": VoiceAnswer(Kind.NO)},
+    Moment.PAIN: {
+        **{word: VoiceAnswer(Kind.PAIN, n) for n, word in enumerate(NUMBERS)},
+        "skip": VoiceAnswer(Kind.SKIP),
+    },
+    Moment.PLAY: {phrase: VoiceAnswer(kind) for phrase, kind in COMMANDS.items()},
+}
+
+
+def phrases(moment: Moment, *, during_play: bool = True) -> dict[str, VoiceAnswer]:
+    """Every phrase that answers at ``moment``, with its meaning."""
+    own = dict(_OWN[moment])
+    if during_play and moment is not Moment.PLAY:
+        own.update(_OWN[Moment.PLAY])
+    return own
+
+
+def answer_for(text: str, moment: Moment, *, during_play: bool = True) -> VoiceAnswer | None:
+    """The answer a recognised ``text`` gives at ``moment``; None for anything else (an
+    empty hypothesis, a phrase of another moment, two phrases at once)."""
+    return phrases(moment, during_play=during_play).get(" ".join(text.lower().split()))
+
+
+def jsgf(moment: Moment, *, during_play: bool = True) -> str:
+    """A JSGF grammar of exactly the moment's phrases (one per utterance)."""
+    alternatives = " | ".join(sorted(phrases(moment, during_play=during_play)))
+    return f"#JSGF V1.0;\ngrammar {moment.value};\npublic <answer> = {alternatives};\n"

@@ -1,0 +1,154 @@
+"""Offline recognition of spoken answers: pocketsphinx on 16 kHz mono audio, one small
+grammar per moment (core.voice_answers). Nothing is downloaded, nothing leaves the process,
+and no audio is kept: each utterance is decoded and dropped.
+
+The stream is cut into utterances by pocketsphinx's own voice-activity endpointer; each is
+decoded with the moment's grammar when it ends, and is an answer only if the whole
+utterance is exactly one of the moment's phrases. Two rules keep the app's own voice and the
+room's talk from becoming answers:
+
+- An utterance longer than MAX_UTTERANCE_S is not an answer: answers are one or two words,
+  while a cue or a conversation is a sentence.
+- A digital silence floor: audio that is exactly zero between words (a virtual microphone,
+  synthetic test speech) starves pocketsphinx's noise and feature normalisation, and short
+  words then decode as nothing or as another number (measured: pain words 46 % right on
+  espeak-ng speech with zero silence, 90 % with the floor). So a constant noise floor at
+  about -54 dBFS, below any real microphone's own, is added to every sample.
+
+Two search modes, chosen by measurement (bench/bench_voice_answers.py): "jsgf" decodes each
+utterance against a grammar of exactly the moment's phrases; "kws" spots the phrases as
+keywords with per-phrase thresholds.
+"""
+
+from __future__ import annotations
+
+import array
+import random
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from pocketsphinx import Decoder, Endpointer
+
+from routineplayer.core.voice_answers import Moment, VoiceAnswer, answer_for, jsgf, phrases
+
+SAMPLE_RATE = 16000
+MAX_UTTERANCE_S = 2.5  # "carry on", slowly, is 1.2 s; a cue sentence is 2 s or more
+FLOOR_AMPLITUDE = 128  # uniform noise of +-128 (about -54 dBFS RMS): see the docstring
+KWS_THRESHOLD = "1e-20"
+MODES = ("jsgf", "kws")
+
+
+@dataclass(frozen=True)
+class Heard:
+    """One utterance the endpointer closed, and what it means at the moment it was heard."""
+
+    answer: VoiceAnswer | None  # None: not an answer (another word, too long, nothing)
+    text: str  # the recogniser's hypothesis ("" if none)
+    confidence: float  # the hypothesis' posterior probability, 0..1
+    start_s: float  # speech start, seconds into the stream
+    end_s: float  # speech end
+    decided_s: float  # where in the stream it was decided (end plus the endpointer's window)
+
+
+class Recogniser:
+    """Feed 16 kHz mono signed 16-bit little-endian audio; get each utterance as it ends."""
+
+    def __init__(self, moment: Moment, mode: str = "jsgf", *, during_play: bool = True) -> None:
+        if mode not in MODES:
+            raise ValueError(f"mode must be one of {MODES}, got {mode!r}")
+        self.mode = mode
+        self.during_play = during_play
+        self._decoder = Decoder(lm=None, loglevel="FATAL")
+        self._kws_dir = tempfile.TemporaryDirectory(prefix="routineplayer-kws-")
+        for each in Moment:
+            self._add_search(each)
+        self._endpointer = Endpointer(sample_rate=SAMPLE_RATE)
+        self._frame_bytes: int = self._endpointer.frame_bytes
+        self._pending = b""
+        self._fed_samples = 0
+        self._utterance_start: float | None = None
+        self._floor = _noise_floor(SAMPLE_RATE, FLOOR_AMPLITUDE)
+        self._floor_at = 0
+        self.moment = moment
+        self.set_moment(moment)
+
+    def _add_search(self, moment: Moment) -> None:
+        name = moment.value
+        if self.mode == "jsgf":
+            self._decoder.add_jsgf_string(name, jsgf(moment, during_play=self.during_play))
+            return
+        keyfile = Path(self._kws_dir.name) / f"{name}.kws"
+        lines = [f"{p} /{KWS_THRESHOLD}/" for p in phrases(moment, during_play=self.during_play)]
+        keyfile.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        self._decoder.add_kws(name, str(keyfile))
+
+    def set_moment(self, moment: Moment) -> None:
+        """Listen for ``moment``'s phrases from the next utterance on."""
+        self.moment = moment
+        if self._utterance_start is None:
+            self._decoder.activate_search(moment.value)
+
+    def feed(self, pcm: bytes) -> list[Heard]:
+        heard: list[Heard] = []
+        data = self._pending + pcm
+        size = self._frame_bytes
+        whole = len(data) - len(data) % size
+        self._pending = data[whole:]
+        for at in range(0, whole, size):
+            frame = self._with_floor(data[at : at + size])
+            self._fed_samples += size // 2
+            was_in_speech = self._endpointer.in_speech
+            speech = self._endpointer.process(frame)
+            if speech is None:
+                continue
+            if not was_in_speech:
+                self._decoder.activate_search(self.moment.value)
+                self._decoder.start_utt()
+                self._utterance_start = float(self._endpointer.speech_start)
+            self._decoder.process_raw(speech, False, False)
+            if not self._endpointer.in_speech:
+                heard.append(self._close(float(self._endpointer.speech_end)))
+        return heard
+
+    def flush(self) -> list[Heard]:
+        """The end of the stream: close an utterance still open."""
+        last = self._pending.ljust(self._frame_bytes, b"\0")  # it takes one whole frame
+        self._pending = b""
+        speech = self._endpointer.end_stream(self._with_floor(last))
+        if self._utterance_start is None:
+            return []
+        if speech:
+            self._decoder.process_raw(speech, False, False)
+        return [self._close(float(self._endpointer.speech_end))]
+
+    def close(self) -> None:
+        self._kws_dir.cleanup()
+
+    def _close(self, end: float) -> Heard:
+        self._decoder.end_utt()
+        start = self._utterance_start if self._utterance_start is not None else end
+        self._utterance_start = None
+        hyp = self._decoder.hyp()
+        text = " ".join((hyp.hypstr if hyp is not None else "").split())
+        confidence = float(hyp.prob) if hyp is not None else 0.0
+        answer = None
+        if end - start <= MAX_UTTERANCE_S:
+            answer = answer_for(text, self.moment, during_play=self.during_play)
+        decided = self._fed_samples / SAMPLE_RATE
+        return Heard(answer, text, confidence, start, end, decided)
+
+    def _with_floor(self, frame: bytes) -> bytes:
+        samples = array.array("h")
+        samples.frombytes(frame)
+        floor, at, n = self._floor, self._floor_at, len(self._floor)
+        for i, value in enumerate(samples):
+            mixed = value + floor[(at + i) % n]
+            samples[i] = 32767 if mixed > 32767 else -32768 if mixed < -32768 else mixed
+        self._floor_at = (at + len(samples)) % n
+        return samples.tobytes()
+
+
+def _noise_floor(samples: int, amplitude: int) -> array.array[int]:
+    rnd = random.Random(0x5EED)  # the same floor every run: results do not vary by chance
+    return array.array("h", (rnd.randint(-amplitude, amplitude) for _ in range(samples)))

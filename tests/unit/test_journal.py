@@ -460,8 +460,9 @@ def _broken(db: sqlite3.Connection) -> None:
 def test_a_later_migration_runs_once_after_version_1(db_path: Path) -> None:
     db = raw(db_path)
     db.executescript(V1_DDL)
-    assert journal_schema.migrate(db, (*journal_schema.MIGRATIONS, _add_mood)) == 2
-    assert journal_schema.migrate(db, (*journal_schema.MIGRATIONS, _add_mood)) == 2
+    later = len(journal_schema.MIGRATIONS) + 1
+    assert journal_schema.migrate(db, (*journal_schema.MIGRATIONS, _add_mood)) == later
+    assert journal_schema.migrate(db, (*journal_schema.MIGRATIONS, _add_mood)) == later
     assert "mood" in [row[1] for row in db.execute("PRAGMA table_info(session)")]
     db.close()
 
@@ -471,7 +472,7 @@ def test_a_failing_migration_leaves_the_previous_version(db_path: Path) -> None:
     db.executescript(V1_DDL)
     with pytest.raises(RuntimeError, match="migration bug"):
         journal_schema.migrate(db, (*journal_schema.MIGRATIONS, _broken))
-    assert journal_schema.user_version(db) == 1
+    assert journal_schema.user_version(db) == journal_schema.SCHEMA_VERSION
     assert "half_done" not in [row[1] for row in db.execute("PRAGMA table_info(session)")]
     db.close()
 
@@ -862,3 +863,36 @@ def test_a_journal_that_may_not_be_written_says_so(db_path: Path, clock: FakeClo
     with j, pytest.raises(JournalError) as failed:
         j.start_session("Warm-up", builtin="warm-up")
     assert "routineplayer may not write to it (check the permissions" in str(failed.value)
+
+
+# -- spoken answers -------------------------------------------------------------------------
+
+
+def test_a_version_1_journal_gains_the_spoken_answers_and_keeps_its_sessions(
+    db_path: Path,
+) -> None:
+    db = raw(db_path)
+    db.executescript(V1_DDL)
+    db.execute(
+        "INSERT INTO session (routine_title, routine_kind, routine_source, started_at) "
+        "VALUES ('Warm-up', 'builtin', 'warm-up', '2026-12-01T08:00:00+00:00')"
+    )
+    db.close()
+    with Journal.open(db_path) as journal:
+        [old] = journal.sessions()
+        journal.record_voice_answer(
+            old.id, question="check", answer="no", step_index=2, set_number=1
+        )
+        journal.record_voice_answer(old.id, question="pain", answer="pain 3")
+        assert journal.voice_answers(old.id) == [
+            ("check", "no", 2, 1),
+            ("pain", "pain 3", None, None),
+        ]
+
+
+def test_a_spoken_answer_needs_a_known_question(db_path: Path) -> None:
+    with Journal.open(db_path) as journal:
+        session = journal.start_session("Warm-up", builtin="warm-up")
+        with pytest.raises(JournalError):
+            journal.record_voice_answer(session, question="mood", answer="yes")
+        assert journal.voice_answers(session) == []

@@ -757,6 +757,35 @@ class Journal:
         assert cursor.lastrowid is not None
         return cursor.lastrowid
 
+    def record_voice_answer(
+        self,
+        session_id: int,
+        *,
+        question: str,
+        answer: str,
+        step_index: int | None = None,
+        set_number: int | None = None,
+        at: datetime | None = None,
+    ) -> int:
+        """Note that an answer came by voice: ``question`` is "check", "pain" or "play"
+        (a command during play), ``answer`` what was taken ("yes", "pain 3", "pause")."""
+        cursor = self._write(
+            "INSERT INTO voice_answer (session_id, question, answer, step_index, set_number, "
+            "answered_at) VALUES (?, ?, ?, ?, ?, ?)",
+            (session_id, question, answer, step_index, set_number, self._now(at)),
+        )
+        assert cursor.lastrowid is not None
+        return cursor.lastrowid
+
+    def voice_answers(self, session_id: int) -> list[tuple[str, str, int | None, int | None]]:
+        """The answers a session took by voice, in order: (question, answer, step, set)."""
+        rows = self._db.execute(
+            "SELECT question, answer, step_index, set_number FROM voice_answer "
+            "WHERE session_id = ? ORDER BY id",
+            (session_id,),
+        ).fetchall()
+        return [(str(q), str(a), _maybe_int(s), _maybe_int(n)) for q, a, s, n in rows]
+
     def finish_session(
         self,
         session_id: int,

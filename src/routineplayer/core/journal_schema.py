@@ -62,7 +62,26 @@ def _v0_to_v1(db: sqlite3.Connection) -> None:
     db.execute("CREATE INDEX set_record_session ON set_record (session_id)")
 
 
-MIGRATIONS: tuple[Migration, ...] = (_v0_to_v1,)
+def _v1_to_v2(db: sqlite3.Connection) -> None:
+    # Spoken answers (issue: hands-free answers): one row for each answer taken by voice,
+    # so the history can tell a spoken "no" from a key's. A key's answers have no row.
+    db.execute(
+        """
+        CREATE TABLE voice_answer (
+            id           INTEGER PRIMARY KEY,
+            session_id   INTEGER NOT NULL REFERENCES session (id) ON DELETE CASCADE,
+            question     TEXT NOT NULL CHECK (question IN ('check', 'pain', 'play')),
+            answer       TEXT NOT NULL,
+            step_index   INTEGER,
+            set_number   INTEGER,
+            answered_at  TEXT NOT NULL
+        )
+        """
+    )
+    db.execute("CREATE INDEX voice_answer_session ON voice_answer (session_id)")
+
+
+MIGRATIONS: tuple[Migration, ...] = (_v0_to_v1, _v1_to_v2)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

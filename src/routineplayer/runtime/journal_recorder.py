@@ -205,6 +205,24 @@ class JournalRecorder(QObject):
 
         self._put(RecordKind.PAIN_AFTER, write)
 
+    def record_voice_answer(
+        self, question: str, answer: str, step: int | None = None, set_number: int | None = None
+    ) -> None:
+        """An answer was taken by voice (runtime/hands_free.py), once it was carried out."""
+        at = self._now()
+
+        def write(journal: Journal, session: int | None) -> int:
+            return journal.record_voice_answer(
+                _id(session),
+                question=question,
+                answer=answer,
+                step_index=step,
+                set_number=set_number,
+                at=at,
+            )
+
+        self._put(RecordKind.VOICE, write)
+
     def last_location(self) -> PainLocation | None:
         """Where the pain was last time: the pain prompt's preset, so rating is one key."""
         if self._last_location is not None:  # this run's: it may still wait to be written

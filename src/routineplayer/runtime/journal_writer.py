@@ -46,6 +46,7 @@ class RecordKind(Enum):
     SET = "a set"
     END = "the end of the session"
     PAIN_AFTER = "the pain after"
+    VOICE = "a spoken answer"
     NOTES = "the notes"
 
 

@@ -15,6 +15,7 @@ import importlib
 import logging
 import os
 import sys
+import time
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
@@ -230,21 +231,36 @@ def _add_play(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help="play a routine: in the window, or by sound alone in this terminal (--audio-only)",
         description="Play a routine by name or file. With --audio-only no window opens (no "
         "display is needed): every cue is spoken and printed, and single keys control it: "
-        "space pause or done, s skip, b back, y/n answer the check, Enter carry on, q quit.",
+        "space pause or done, s skip, b back, y/n answer the check, Enter carry on, q quit. "
+        "With --listen the answers can be spoken too (offline; no audio is kept).",
     )
     parser.add_argument("routine", metavar="NAME|FILE", help="a routine name or a .yaml file")
     parser.add_argument(
         "--audio-only", action="store_true", help="play in this terminal, by sound alone"
     )
+    parser.add_argument(
+        "--listen",
+        action="store_true",
+        help="with --audio-only: take spoken answers too (yes/no, pain 0-10 or skip, pause, "
+        "carry on, next, stop); try your microphone first with mic-test",
+    )
+    parser.add_argument(
+        "--device", metavar="TEXT", default="", help="with --listen: the input whose name has TEXT"
+    )
     parser.set_defaults(run=_run_play)
 
 
 def _run_play(args: argparse.Namespace) -> int:
+    if (args.listen or args.device) and not args.audio_only:
+        raise CliError(
+            "--listen is for --audio-only; in the window, turn spoken answers on in "
+            "Settings → Spoken answers"
+        )
     timeline = _planned_timeline(args.routine)
     if args.audio_only:
         from routineplayer import terminal_player
 
-        return terminal_player.run(timeline)
+        return terminal_player.run(timeline, listen=args.listen, device=args.device)
     if _no_display():
         print(
             "routineplayer: no display found, so the window cannot open; to play by sound "
@@ -301,6 +317,152 @@ def _run_render(args: argparse.Namespace) -> int:
         )
     print(f"{args.out}: {format_clock(report.seconds)}, {len(report.voices)} spoken cues")
     return EXIT_OK
+
+
+# --- mic-test ------------------------------------------------------------------------------
+
+EXIT_NO_MICROPHONE = 1
+MIC_TEST_SCRIPT = (
+    ("yes", "check"),
+    ("no", "check"),
+    ("seven", "pain"),
+    ("skip", "pain"),
+    ("pause", "play"),
+    ("carry on", "play"),
+)
+
+
+def _add_mic_test(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = sub.add_parser(
+        "mic-test",
+        help="see how well spoken answers are heard: a level meter, then six words to say",
+        description="Open the microphone, show its level for a few seconds, then ask for six "
+        "answers one at a time and print what was heard, with a score. Recognition is "
+        "offline and nothing is recorded. Exit code 0 when the test ran (whatever the "
+        "score), 1 when there is no working microphone.",
+    )
+    parser.add_argument(
+        "--device", metavar="TEXT", help="the input whose description contains TEXT"
+    )
+    parser.add_argument("--list", action="store_true", help="list the input devices and exit")
+    parser.add_argument(
+        "--seconds",
+        type=float,
+        default=3.0,
+        metavar="SECONDS",
+        help="how long the level meter runs (default 3)",
+    )
+    parser.add_argument(
+        "--wait",
+        type=float,
+        default=6.0,
+        metavar="SECONDS",
+        help="how long each word is waited for (default 6)",
+    )
+    parser.set_defaults(run=_run_mic_test)
+
+
+def _level_bar(db: float, width: int = 30) -> str:
+    filled = round(width * min(1.0, max(0.0, (db + 60.0) / 60.0)))  # -60 dBFS .. 0 dBFS
+    return f"[{'#' * filled}{'.' * (width - filled)}] {db:6.1f} dBFS"
+
+
+def _run_mic_test(args: argparse.Namespace) -> int:
+    from PySide6.QtCore import QCoreApplication, QEventLoop, QTimer
+
+    from routineplayer.core.voice_answers import Moment, answer_for
+    from routineplayer.runtime.microphone import (
+        NO_MICROPHONE,
+        Microphone,
+        device_matching,
+        input_devices,
+    )
+    from routineplayer.runtime.voice_listener import VoiceListener
+    from routineplayer.speech.recogniser import Heard
+
+    if args.seconds < 0 or args.wait <= 0:
+        raise CliError("--seconds must be 0 or more and --wait above 0")
+    _app = QCoreApplication.instance() or QCoreApplication([])  # QtMultimedia needs one
+    devices = input_devices()
+    if args.list:
+        for device in devices:
+            print(f"{'*' if device.is_default else ' '} {device.description}")
+        if not devices:
+            print(f"routineplayer: {NO_MICROPHONE}", file=sys.stderr)
+        return EXIT_OK if devices else EXIT_NO_MICROPHONE
+    device_id = None
+    if args.device:
+        device_id = device_matching(args.device, devices)
+        if device_id is None:
+            raise CliError(f"no input device matches {args.device!r}: see mic-test --list")
+
+    def wait(seconds: float, done: Callable[[], bool] = lambda: False) -> None:
+        """Run Qt's event loop for ``seconds`` or until ``done()``; Ctrl+C still works."""
+        loop = QEventLoop()
+        poll = QTimer()
+        poll.timeout.connect(lambda: loop.quit() if done() else None)
+        poll.start(50)
+        QTimer.singleShot(round(seconds * 1000), loop.quit)
+        loop.exec()
+        poll.stop()
+
+    mic = Microphone(device_id)
+    listener = VoiceListener(mic)
+    failures: list[str] = []
+    listener.failed.connect(failures.append)
+    try:
+        mic.start()  # a failure is in failures at once: the connection is direct
+        if failures:
+            print(f"routineplayer: {failures[0]}", file=sys.stderr)
+            return EXIT_NO_MICROPHONE
+        print(f"Listening on {mic.description}. Nothing is recorded.", flush=True)
+        live = sys.stdout.isatty()
+        levels: list[float] = []
+
+        def show(db: float) -> None:
+            levels.append(db)
+            if live:
+                print(f"\r{_level_bar(db)}", end="", flush=True)
+
+        mic.level.connect(show)
+        end = time.monotonic() + args.seconds
+        while time.monotonic() < end and not failures:
+            wait(min(0.5, end - time.monotonic()))
+            if not live and levels:
+                print(_level_bar(max(levels[-10:])), flush=True)
+        mic.level.disconnect(show)
+        if live:
+            print()
+        right = 0
+        heard: list[Heard] = []
+        listener.heard.connect(heard.append)
+        for word, moment_name in MIC_TEST_SCRIPT:
+            if failures:
+                break
+            moment = Moment(moment_name)
+            heard.clear()
+            listener.listen(moment)
+            print(f"Say: {word}", flush=True)
+            wait(args.wait, lambda: any(h.answer is not None for h in heard) or bool(failures))
+            listener.listen(None)
+            answers = [h for h in heard if h.answer is not None]
+            got = answers[0] if answers else (heard[-1] if heard else None)
+            ok = got is not None and got.answer == answer_for(word, moment)
+            right += ok
+            if got is None:
+                print("  heard nothing", flush=True)
+            else:
+                what = got.text or "(no words)"
+                verdict = "right" if ok else "not an answer" if got.answer is None else "wrong"
+                unsure = "" if getattr(got, "sure", True) else ", not sure"
+                print(f"  heard: {what} ({verdict}{unsure}, {got.confidence:.2f})", flush=True)
+        if failures:
+            print(f"routineplayer: {failures[0]}", file=sys.stderr)
+            return EXIT_NO_MICROPHONE
+        print(f"Heard {right} of {len(MIC_TEST_SCRIPT)} right.", flush=True)
+        return EXIT_OK
+    finally:
+        listener.close()
 
 
 # --- the window ----------------------------------------------------------------------------
@@ -371,6 +533,7 @@ SUBCOMMANDS: list[SubcommandAdder] = [
     _add_plan,
     _add_play,
     _add_render,
+    _add_mic_test,
 ]
 
 

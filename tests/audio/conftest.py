@@ -15,9 +15,13 @@ import atexit
 import shutil
 import subprocess
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
+from pytestqt.qtbot import QtBot
 from recording import MONITOR, PrivateServer, Recorder
+from virtual_mic import SOURCE as MIC_SOURCE
+from virtual_mic import VirtualMic
 
 PACKAGES = {"pulseaudio": "pulseaudio", "pactl": "pulseaudio-utils", "parec": "pulseaudio-utils"}
 
@@ -59,3 +63,28 @@ def recorder(audio_sink: str) -> Iterator[Recorder]:
     rec.wait_started()
     yield rec
     rec.close()
+
+
+# --- the virtual microphone (tests/audio/virtual_mic.py) -----------------------------------
+
+
+@pytest.fixture
+def virtual_mic(audio_sink: str, qtbot: QtBot) -> Iterator[VirtualMic]:
+    """The default input is the virtual microphone, and Qt already lists it as such."""
+    # Imported here: QtMultimedia is not touched before the private server is up (above).
+    from routineplayer.runtime.microphone import input_devices
+
+    mic = VirtualMic()
+    mic.ensure()
+    qtbot.waitUntil(
+        lambda: any(d.description == MIC_SOURCE and d.is_default for d in input_devices()),
+        timeout=30_000,
+    )
+    yield mic
+    mic.ensure()  # a test may have removed it
+
+
+@pytest.fixture(scope="session")
+def sounds(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder for the utterances and tones the tests make (virtual_mic.utterance, tone)."""
+    return tmp_path_factory.mktemp("virtual-mic-sounds")

@@ -60,6 +60,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import voice_corpus as vc
 from routineplayer.core.voice_answers import Kind, Moment, VoiceAnswer
+from routineplayer.runtime.hands_free import ECHO_TAIL_MS
 from routineplayer.speech.recogniser import Heard, Recogniser
 
 FIGURES = (
@@ -99,7 +100,10 @@ FIGURES = (
 )
 SHORT = os.environ.get("ROUTINEPLAYER_BENCH_SHORT") == "1"
 CACHE_ENV = "ROUTINEPLAYER_VOICE_CORPUS"
-MODES = ("jsgf", "kws")
+DUMP_ENV = "ROUTINEPLAYER_VOICE_DUMP"
+# Measuring both takes twice as long; ROUTINEPLAYER_VOICE_MODES=jsgf for one.
+MODES = tuple(os.environ.get("ROUTINEPLAYER_VOICE_MODES", "jsgf,kws").split(","))
+ECHO_TAIL_S = ECHO_TAIL_MS / 1000
 CHUNK_S = 0.02
 CHUNK_BYTES = round(CHUNK_S * vc.RATE) * 2
 GAP_S = 1.0
@@ -139,7 +143,12 @@ class Outcome:
 
     @property
     def answers(self) -> list[VoiceAnswer]:
-        return [h.answer for h in self.heard if h.answer is not None]
+        """The answers taken: sure ones (an unsure one is asked again, never taken)."""
+        return [h.answer for h in self.heard if h.answer is not None and h.sure]
+
+    @property
+    def unsure(self) -> int:
+        return sum(h.answer is not None and not h.sure for h in self.heard)
 
     @property
     def right(self) -> bool:
@@ -151,9 +160,12 @@ def feed_stream(
     pcm: bytes,
     moments: Sequence[tuple[float, Moment]],
     fed: Fed,
+    muted: Sequence[tuple[float, float]] = (),
 ) -> list[tuple[Heard, float]]:
     """Feed ``pcm`` to a new Recogniser in CHUNK_S chunks, switching to each moment at its
-    time; every Heard with the wall-clock time of the call that returned it."""
+    time; every Heard with the wall-clock time of the call that returned it. Within the
+    ``muted`` spans nothing is fed, and an utterance open as one begins is dropped, as
+    runtime/voice_listener.py does while the app's own voice plays."""
     rec = Recogniser(moments[0][1] if moments else Moment.CHECK, mode)
     changes = list(moments)
     out: list[tuple[Heard, float]] = []
@@ -165,11 +177,22 @@ def feed_stream(
         fed.cpu_s += time.process_time() - cpu
         out.extend((h, took) for h in heard)
 
+    spans = list(muted)
+    was_muted = False
     try:
         for at in range(0, len(pcm), CHUNK_BYTES):
             now = at / 2 / vc.RATE
             while changes and changes[0][0] <= now:
                 rec.set_moment(changes.pop(0)[1])
+            while spans and spans[0][1] <= now:
+                spans.pop(0)
+            is_muted = bool(spans) and spans[0][0] <= now
+            if is_muted:
+                if not was_muted:
+                    rec.flush()  # what was being heard as our voice began is not an answer
+                was_muted = True
+                continue
+            was_muted = False
             timed(partial(rec.feed, pcm[at : at + CHUNK_BYTES]))
         timed(rec.flush)
     finally:
@@ -252,6 +275,9 @@ class Result:
     per_condition: dict[str, float]
     steady: float
     false_per_hour: float
+    false_per_hour_unmuted: float
+    asked_again_per_hour: float
+    asked_again_pct: float  # answer clips whose answer was heard but not sure
     negative_false: int
     latency_p95_ms: float | None
     latency_by_condition: dict[str, float]  # p95, ms
@@ -261,7 +287,12 @@ class Result:
     session_false: list[tuple[Heard, float]]
 
 
-def measure(mode: str, clips: list[vc.Clip], session: tuple[bytes, float]) -> Result:
+def measure(
+    mode: str,
+    clips: list[vc.Clip],
+    session: tuple[bytes, float],
+    cue_spans: Sequence[tuple[float, float]],
+) -> Result:
     started = time.monotonic()
     fed = Fed()
     answers = [c for c in clips if c.expected is not None]
@@ -282,8 +313,11 @@ def measure(mode: str, clips: list[vc.Clip], session: tuple[bytes, float]) -> Re
     seconds = STEADY_LEAD_S + sum(c.seconds + GAP_S for c in steady_clips)
     steady = run_clips(mode, steady_clips, fed, steady_bed(steady_clips, seconds))
     pcm, duration = session
-    session_heard = feed_stream(mode, pcm, [(0.0, Moment.CHECK)], fed)
+    muted = [(start, end + ECHO_TAIL_S) for start, end in cue_spans]
+    session_heard = feed_stream(mode, pcm, [(0.0, Moment.CHECK)], fed, muted)
+    unmuted_heard = feed_stream(mode, pcm, [(0.0, Moment.CHECK)], Fed())
     log(f"{mode}: all fed, {time.monotonic() - started:.1f} s")
+    dump(mode, outcomes + negative_outcomes)
     latencies = [lat for o in outcomes for lat in o.latency_s]
     return Result(
         mode=mode,
@@ -294,7 +328,11 @@ def measure(mode: str, clips: list[vc.Clip], session: tuple[bytes, float]) -> Re
             cond: pct([o for o in outcomes if o.clip.condition == cond]) for cond in vc.CONDITIONS
         },
         steady=pct(steady),
-        false_per_hour=sum(h.answer is not None for h, _ in session_heard) / (duration / 3600),
+        false_per_hour=taken(session_heard) / (duration / 3600),
+        false_per_hour_unmuted=taken(unmuted_heard) / (duration / 3600),
+        asked_again_per_hour=sum(h.answer is not None and not h.sure for h, _ in session_heard)
+        / (duration / 3600),
+        asked_again_pct=100.0 * sum(o.unsure > 0 for o in outcomes) / max(1, len(outcomes)),
         negative_false=sum(len(o.answers) for o in negative_outcomes),
         latency_p95_ms=float(np.percentile(latencies, 95)) * 1000 if latencies else None,
         latency_by_condition={
@@ -305,8 +343,27 @@ def measure(mode: str, clips: list[vc.Clip], session: tuple[bytes, float]) -> Re
         cpu_pct=100.0 * fed.cpu_s / fed.audio_s,
         wrong=[o for o in outcomes if not o.right],
         false_negatives=[o for o in negative_outcomes if o.answers],
-        session_false=[(h, t) for h, t in session_heard if h.answer is not None],
+        session_false=[(h, t) for h, t in session_heard if h.answer is not None and h.sure],
     )
+
+
+def taken(heard: Sequence[tuple[Heard, float]]) -> int:
+    return sum(h.answer is not None and h.sure for h, _ in heard)
+
+
+def dump(mode: str, outcomes: Sequence[Outcome]) -> None:
+    """Every answer heard, with its confidence, for choosing recogniser.SURE_RATIO: set
+    ROUTINEPLAYER_VOICE_DUMP to a file."""
+    path = os.environ.get(DUMP_ENV)
+    if not path:
+        return
+    with open(path, "a", encoding="utf-8") as out:
+        for o in outcomes:
+            for h in o.heard:
+                if h.answer is not None:
+                    right = o.clip.expected is not None and h.answer == o.clip.expected
+                    what = "right" if right else "wrong" if o.clip.expected else "negative"
+                    out.write(f"{mode}\t{o.clip.name}\t{what}\t{h.confidence:.6f}\n")
 
 
 def rank(r: Result) -> tuple[int, float, float]:
@@ -360,7 +417,8 @@ def main() -> int:
         f"of the {len(Moment)} moments), session "
         f"{session[1] / 60:.1f} min; made in {time.monotonic() - started:.1f} s"
     )
-    results = {mode: measure(mode, clips, session) for mode in MODES}
+    spans = vc.session_cue_spans(SHORT, cache_dir())
+    results = {mode: measure(mode, clips, session, spans) for mode in MODES}
     cues = vc.full_session_cues()
     for r in results.values():
         details(r, cues, session[1] - SESSION_NOISE_S)
@@ -371,6 +429,14 @@ def main() -> int:
         ("voice_pain_accuracy_pct", lambda r: r.pain, "%", ">= 90"),
         ("voice_play_accuracy_pct", lambda r: r.play, "%", "none"),
         ("voice_false_answers_per_hour", lambda r: r.false_per_hour, "/h", "0"),
+        (
+            "voice_false_answers_per_hour_unmuted",
+            lambda r: r.false_per_hour_unmuted,
+            "/h",
+            "none: as if the app listened while its own voice plays",
+        ),
+        ("voice_asked_again_per_hour", lambda r: r.asked_again_per_hour, "/h", "none"),
+        ("voice_asked_again_pct", lambda r: r.asked_again_pct, "%", "none: of answer clips"),
         ("voice_negative_false_answers", lambda r: r.negative_false, "answers", "0"),
         ("voice_latency_p95_ms", lambda r: r.latency_p95_ms, "ms", "<= 800"),
         ("voice_cpu_pct", lambda r: r.cpu_pct, "%", "<= 15"),

@@ -631,6 +631,27 @@ def _add(track: Float, at: int, x: Float) -> None:
         track[at:end] += x[: end - at]
 
 
+def session_cue_spans(short: bool, cache_dir: Path | None = None) -> list[tuple[float, float]]:
+    """(start, end) in seconds of each spoken cue and chime in session_audio's track."""
+    store = Store(cache_dir)
+    cues = full_session_cues()
+    cue_seconds = (max(t for t, _, _ in cues) + 20.0) if not short else SHORT_CUE_SECONDS
+    spans: list[tuple[float, float]] = []
+    lengths: dict[str, float] = {}
+    for t, text, chime in cues:
+        if t >= cue_seconds:
+            continue
+        names = [f"chime:{chime}"] if chime else []
+        names += [text] if text else []
+        for name in names:
+            if name not in lengths:
+                path = _chime(store, chime or "") if name.startswith("chime:") else None
+                path = path or speech(store, name, APP_VOICE, APP_RATE_WPM)
+                lengths[name] = len(_load(path)) / RATE
+            spans.append((t, t + lengths[name]))
+    return sorted(spans)
+
+
 def session_audio(
     seconds_of_noise: float, short: bool, cache_dir: Path | None = None
 ) -> tuple[bytes, float]:

@@ -72,6 +72,11 @@ def answer_for(text: str, moment: Moment, *, during_play: bool = True) -> VoiceA
 
 
 def jsgf(moment: Moment, *, during_play: bool = True) -> str:
-    """A JSGF grammar of exactly the moment's phrases (one per utterance)."""
+    """A JSGF grammar of exactly the moment's phrases (one per utterance).
+
+    No room for a correction ("no, I said no"): measured, the optional "i said" made
+    pocketsphinx hear "seven" as "i said one", and pain accuracy fell from 69 % to 50 %. A
+    correction is the other answer said within the undo window (core.voice_turns); said as
+    one utterance, "no, I said no" is forced onto the nearest phrase, most often "no"."""
     alternatives = " | ".join(sorted(phrases(moment, during_play=during_play)))
     return f"#JSGF V1.0;\ngrammar {moment.value};\npublic <answer> = {alternatives};\n"

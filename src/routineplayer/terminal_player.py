@@ -25,7 +25,7 @@ import sys
 from collections.abc import Callable
 from contextlib import suppress
 from functools import partial
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from PySide6.QtCore import QCoreApplication, QLoggingCategory, QObject, QSocketNotifier, QTimer
 
@@ -37,11 +37,14 @@ from routineplayer.core.rating_prompts import (
     PainInterview,
     When,
     high_pain_notice_text,
+    key_for_rating,
 )
 from routineplayer.core.safety import safety_notice
 from routineplayer.core.session import STATE_OF_SEGMENT, Event, EventKind, State
 from routineplayer.core.timeline import SegmentKind, Timeline
+from routineplayer.core.voice_answers import VoiceAnswer
 from routineplayer.runtime.commands import dispatch
+from routineplayer.runtime.hands_free import HandsFree
 from routineplayer.runtime.journal_recorder import JournalRecorder
 from routineplayer.runtime.keymap import Command
 from routineplayer.runtime.main_thread_gc import collect_on_this_thread, freeze_what_lives
@@ -51,6 +54,9 @@ from routineplayer.runtime.speak import QUESTION_CHIME
 from routineplayer.runtime.speak import say as speak
 from routineplayer.runtime.view_text import set_text
 from routineplayer.runtime.voice import Voice
+
+if TYPE_CHECKING:
+    from routineplayer.runtime.voice_listener import VoiceListener
 
 KEYS: dict[str, Command] = {
     " ": Command.PAUSE_OR_DONE,
@@ -165,6 +171,7 @@ class TerminalPlayer(QObject):
         out: TextIO,
         voice: Voice | None = None,
         recorder: JournalRecorder | None = None,
+        listener: VoiceListener | None = None,
     ) -> None:
         super().__init__()
         self.driver = driver
@@ -188,6 +195,18 @@ class TerminalPlayer(QObject):
         if voice is not None:
             voice.status_changed.connect(self._voice_status)
             voice.progress.connect(self._voice_progress)
+        # --listen: spoken answers (runtime.hands_free), besides every key.
+        self.hands_free: HandsFree | None = None
+        if listener is not None:
+            self.hands_free = HandsFree(
+                driver,
+                listener,
+                sink=voice.player if voice is not None else None,
+                cues=voice.player if voice is not None else None,
+                recorder=recorder,
+                parent=self,
+            )
+            self.hands_free.notice.connect(lambda text: self.say(f"  (voice) {text}"))
 
     def _voice_status(self, text: str) -> None:
         if text:
@@ -229,6 +248,8 @@ class TerminalPlayer(QObject):
         self.say("Press Enter or space to start, q to quit.")
 
     def on_keys(self, keys: list[str]) -> None:
+        if keys and self.hands_free is not None:
+            self.hands_free.key_pressed()  # a key cancels a spoken answer still held
         for key in keys:
             # A pain question takes every key first: "s" skips it here, not a step.
             if self._interview is not None and self._answer(key):
@@ -282,6 +303,8 @@ class TerminalPlayer(QObject):
             self.speak(f"? {question}", question, question=True)
             early, self._early = self._early, []
             self.on_keys(early)
+            if self._interview is interview and self.hands_free is not None:
+                self.hands_free.ask_pain(self._spoken_rating)
 
         self._when_voice_ready([question], ask)
 
@@ -316,8 +339,16 @@ class TerminalPlayer(QObject):
         self.speak(f"  {said}" if interview.done else f"? {said}", said)
         if interview.done:
             self._interview = None
+            if self.hands_free is not None:
+                self.hands_free.end_pain()
             self._then(interview.answer)
         return True
+
+    def _spoken_rating(self, answer: VoiceAnswer) -> None:
+        """A rating said aloud (and not undone): taken as the key it stands for."""
+        if self._interview is None:
+            return
+        self._answer(key_for_rating(answer.pain))  # where it hurts, if asked next: by key
 
     def _confirm_key(self, key: str) -> None:
         answer = self._confirm
@@ -427,8 +458,12 @@ def run(
     speech: bool = True,
     stdin_fd: int | None = None,
     out: TextIO | None = None,
+    listen: bool = False,
+    device: str = "",
 ) -> int:
-    """Play ``timeline`` in this terminal; returns the exit code."""
+    """Play ``timeline`` in this terminal; returns the exit code. ``listen``: spoken
+    answers too, from the input device whose description contains ``device`` (else the
+    default)."""
     why = no_terminal(stdin_fd)
     if why is not None:
         print(
@@ -450,7 +485,8 @@ def run(
     recorder = JournalRecorder.open()
     if recorder.message:
         print(f"! {recorder.message}", file=out, flush=True)
-    player = TerminalPlayer(driver, timeline, out, voice, recorder)
+    listener = _listener(device, out) if listen else None
+    player = TerminalPlayer(driver, timeline, out, voice, recorder, listener)
     # Before the terminal's mode changes: from then on a signal must not kill us outright.
     actions: dict[int, Callable[[], object]] = {signal.SIGINT: player.quit}
     actions |= {signum: partial(player.terminate, signum) for signum in STOP_SIGNALS}
@@ -473,5 +509,18 @@ def run(
         for number, handler in previous.items():
             signal.signal(number, signal.SIG_DFL if handler is None else handler)
         recorder.close()
+        if listener is not None:
+            listener.close()
         if voice is not None:
             voice.close()
+
+
+def _listener(device: str, out: TextIO) -> VoiceListener:
+    """The microphone and its recogniser, for --listen. A missing microphone is said in
+    one line when it fails (runtime.hands_free), and the keys work as always."""
+    # Imported here: pocketsphinx and QtMultimedia's input side cost nothing without --listen.
+    from routineplayer.runtime.microphone import Microphone, device_matching
+    from routineplayer.runtime.voice_listener import VoiceListener
+
+    print("  Listening for spoken answers (offline; no audio is kept).", file=out, flush=True)
+    return VoiceListener(Microphone(device_matching(device)))

@@ -94,6 +94,14 @@ def rating_for_key(key: str) -> int | None:
     return None
 
 
+def key_for_rating(level: int | None) -> str:
+    """The key that gives ``level`` (None: the skip key): a spoken rating is taken as the
+    key press it stands for, so it goes through the same interview."""
+    if level is None:
+        return "s"
+    return TEN_KEY if level == PAIN_MAX else str(level)
+
+
 def is_skip_key(key: str) -> bool:
     return key.lower() in SKIP_KEYS
 

@@ -150,6 +150,7 @@ class MainWindow(QMainWindow):
                 a.assessment: self.show_assessment,
                 a.safety: self.show_safety_notice,
                 a.voice_settings: self.show_voice_settings,
+                a.voice_answers: self.show_voice_answers,
                 a.reminders: self.show_reminders,
                 a.keys: self.toggle_help,
                 a.quit: self.quit_app,
@@ -435,6 +436,11 @@ class MainWindow(QMainWindow):
         from routineplayer.gui.voice_settings_dialog import VoiceSettingsDialog
 
         self.ask(VoiceSettingsDialog(voice, parent=self))
+
+    def show_voice_answers(self) -> None:
+        from routineplayer.gui.voice_answers_dialog import VoiceAnswersDialog
+
+        self.ask(VoiceAnswersDialog(parent=self))
 
     def show_safety_notice(self) -> None:
         from routineplayer.gui.journal.safety_dialog import SafetyDialog

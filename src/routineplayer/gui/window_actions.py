@@ -42,6 +42,11 @@ class WindowActions:
         self.voice_settings = self._make(
             "&Voice and volume…", "Choose the voice, its speed and the volume", "Ctrl+,"
         )
+        self.voice_answers = self._make(
+            "Spoken &answers…",
+            "Answer by voice: turn it on, choose the microphone and try it",
+            "Ctrl+Shift+A",
+        )
         self.reminders = self._make(
             "&Reminders…",
             "When to remind you of a routine: times of day, movement breaks",
@@ -55,7 +60,7 @@ class WindowActions:
         self.for_selection = (self.duplicate, self.edit, self.export)
         self.for_library = (
             self.new, self.import_, self.history, self.assessment, self.safety,
-            self.voice_settings, self.reminders,
+            self.voice_settings, self.voice_answers, self.reminders,
         )  # fmt: skip
         self._icons = {
             self.new: "document-new", self.duplicate: "edit-copy", self.edit: "document-edit",
@@ -93,7 +98,8 @@ class WindowActions:
         """(shortcut, name) of each action that has one, in menu order: for the help overlay."""
         shown = (
             self.new, self.duplicate, self.edit, self.import_, self.export, self.history,
-            self.assessment, self.safety, self.voice_settings, self.reminders, self.quit,
+            self.assessment, self.safety, self.voice_settings, self.voice_answers, self.reminders,
+            self.quit,
         )  # fmt: skip
         native = QKeySequence.SequenceFormat.NativeText
         return [
@@ -116,7 +122,7 @@ class WindowActions:
         journal = bar.addMenu("&Journal")
         journal.addActions([self.history, self.assessment])
         settings = bar.addMenu("&Settings")
-        settings.addActions([self.voice_settings, self.reminders])
+        settings.addActions([self.voice_settings, self.voice_answers, self.reminders])
         help_menu = bar.addMenu("&Help")
         help_menu.addActions([self.keys, self.safety])
         # The "»" button Qt shows when the window is too narrow for every menu.

@@ -8,6 +8,9 @@ line in the log, so ``"rate": Infinity`` costs the rate and nothing else.
 Saving keeps the file's other keys. What cannot be kept (a key nested too deep to write
 back, a file that is not a JSON object at all) is logged, and the old file is first set
 aside as settings.json.bad so that nothing in it is lost.
+
+Other settings kept in the same file (speech.voice_answer_settings) use ``read_section``
+and ``write_section``, so that every section is read, checked and saved the same way.
 """
 
 from __future__ import annotations
@@ -33,21 +36,7 @@ SECTION = "voice"
 
 
 def load_voice_settings() -> VoiceSettings:
-    path = settings_path()
-    try:
-        members, left_out = _read(path)
-    except FileNotFoundError:
-        return VoiceSettings()
-    except (OSError, ValueError) as exc:
-        log.warning("cannot read %s (%s): using the default voice settings", path, exc)
-        return VoiceSettings()
-    if left_out:
-        keys = ", ".join(repr(key) for key in left_out)
-        log.warning("%s: %s nested too deep to be read: left out", path, keys)
-    section = members.get(SECTION, {})
-    if not isinstance(section, dict):
-        log.warning("%s: %r is not an object: using the default voice settings", path, SECTION)
-        return VoiceSettings()
+    section, path = read_section(SECTION, "the default voice settings")
     default = VoiceSettings()
     return VoiceSettings(
         _voice(section, path),
@@ -57,6 +46,39 @@ def load_voice_settings() -> VoiceSettings:
 
 
 def save_voice_settings(settings: VoiceSettings) -> None:
+    write_section(
+        SECTION, {"voice": settings.voice, "rate": settings.rate, "volume": settings.volume}
+    )
+
+
+def read_section(name: str, defaults: str) -> tuple[dict[str, Any], Path]:
+    """The settings file's object under the top-level key ``name``, and the file's path.
+
+    The object is empty when the file is missing, cannot be read, or ``name`` is not an
+    object in it (logged, saying that ``defaults`` are used): the caller checks each of its
+    values. Other keys nested too deep to be read are logged and left out."""
+    path = settings_path()
+    try:
+        members, left_out = _read(path)
+    except FileNotFoundError:
+        return {}, path
+    except (OSError, ValueError) as exc:
+        log.warning("cannot read %s (%s): using %s", path, exc, defaults)
+        return {}, path
+    if left_out:
+        keys = ", ".join(repr(key) for key in left_out)
+        log.warning("%s: %s nested too deep to be read: left out", path, keys)
+    section = members.get(name, {})
+    if not isinstance(section, dict):
+        log.warning("%s: %r is not an object: using %s", path, name, defaults)
+        return {}, path
+    return section, path
+
+
+def write_section(name: str, values: dict[str, Any]) -> None:
+    """Replace the settings file's top-level key ``name`` with ``values``, atomically,
+    keeping its other keys. What cannot be kept (an unreadable file, a key nested too deep
+    to write back) is logged and the old file first set aside."""
     path = settings_path()
     try:
         members, left_out = _read(path)
@@ -68,7 +90,7 @@ def save_voice_settings(settings: VoiceSettings) -> None:
     if left_out:
         keys = ", ".join(repr(key) for key in left_out)
         _set_aside(path, f"{keys} nested too deep to be written back")
-    members[SECTION] = {"voice": settings.voice, "rate": settings.rate, "volume": settings.volume}
+    members[name] = values
     write_atomic(path, (json.dumps(members, indent=2) + "\n").encode("utf-8"))
 
 

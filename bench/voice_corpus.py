@@ -66,7 +66,7 @@ import numpy as np
 import numpy.typing as npt
 
 from routineplayer.core import paths
-from routineplayer.core.voice_answers import Moment, VoiceAnswer, phrases
+from routineplayer.core.voice_answers import Moment, VoiceAnswer, own_phrases
 
 FORMAT = 1  # bump when the way any clip is made changes
 RATE = 16000
@@ -464,7 +464,7 @@ def answer_clips(store: Store, short: bool) -> list[Clip]:
     said: list[tuple[Moment, str, VoiceAnswer]] = [
         (moment, phrase, answer)
         for moment in (Moment.CHECK, Moment.PAIN, Moment.PLAY)
-        for phrase, answer in phrases(moment, during_play=False).items()
+        for phrase, answer in own_phrases(moment).items()
         if not short or phrase in SHORT_PHRASES
     ]
     voices = SHORT_VOICES if short else VOICES

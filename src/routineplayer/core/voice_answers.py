@@ -8,9 +8,11 @@ cough, a word to someone in the room, the app's own cues) has nothing to match.
 - ``Moment.PAIN``: pain from zero to ten, or "skip".
 - ``Moment.PLAY``: at any time during play: "pause", "carry on", "next", "stop".
 
-A moment's words also include the PLAY commands while a routine plays (``during_play``), so
-"pause" works at a check too. The words are the pronunciation dictionary's spelling
-(lower case, single spaces): the recogniser's hypothesis maps back with ``answer_for``.
+The check comes while a routine plays, so its words include the PLAY commands ("pause"
+works there too); the pain question comes before or after play, so its words do not (a
+"four" must not have "pause" to be mistaken for). The words are the pronunciation
+dictionary's spelling (lower case, single spaces): the recogniser's hypothesis maps back
+with ``answer_for``.
 """
 
 from __future__ import annotations
@@ -57,26 +59,31 @@ _OWN = {
 }
 
 
-def phrases(moment: Moment, *, during_play: bool = True) -> dict[str, VoiceAnswer]:
+def own_phrases(moment: Moment) -> dict[str, VoiceAnswer]:
+    """The phrases of ``moment`` itself, without the play commands."""
+    return dict(_OWN[moment])
+
+
+def phrases(moment: Moment) -> dict[str, VoiceAnswer]:
     """Every phrase that answers at ``moment``, with its meaning."""
-    own = dict(_OWN[moment])
-    if during_play and moment is not Moment.PLAY:
+    own = own_phrases(moment)
+    if moment is Moment.CHECK:
         own.update(_OWN[Moment.PLAY])
     return own
 
 
-def answer_for(text: str, moment: Moment, *, during_play: bool = True) -> VoiceAnswer | None:
+def answer_for(text: str, moment: Moment) -> VoiceAnswer | None:
     """The answer a recognised ``text`` gives at ``moment``; None for anything else (an
     empty hypothesis, a phrase of another moment, two phrases at once)."""
-    return phrases(moment, during_play=during_play).get(" ".join(text.lower().split()))
+    return phrases(moment).get(" ".join(text.lower().split()))
 
 
-def jsgf(moment: Moment, *, during_play: bool = True) -> str:
+def jsgf(moment: Moment) -> str:
     """A JSGF grammar of exactly the moment's phrases (one per utterance).
 
     No room for a correction ("no, I said no"): measured, the optional "i said" made
     pocketsphinx hear "seven" as "i said one", and pain accuracy fell from 69 % to 50 %. A
     correction is the other answer said within the undo window (core.voice_turns); said as
     one utterance, "no, I said no" is forced onto the nearest phrase, most often "no"."""
-    alternatives = " | ".join(sorted(phrases(moment, during_play=during_play)))
+    alternatives = " | ".join(sorted(phrases(moment)))
     return f"#JSGF V1.0;\ngrammar {moment.value};\npublic <answer> = {alternatives};\n"

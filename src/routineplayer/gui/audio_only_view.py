@@ -12,6 +12,7 @@ from PySide6.QtGui import QKeyEvent, QMouseEvent
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from routineplayer.gui.countdown import CountdownLabel
+from routineplayer.gui.mic_indicator import MicIndicator
 from routineplayer.gui.progress_ring import ProgressRing
 from routineplayer.gui.theme import audio_only_palette, set_font_scale
 from routineplayer.runtime.keymap import Command, command_for_key
@@ -56,7 +57,8 @@ class AudioOnlyView(QWidget):
         self.hint.setPalette(hint_palette)
         # With the application's style sheet on, a palette no longer passes to children:
         # each is given the floor palette itself.
-        for child in (self.ring, self.countdown, self.title, self.paused):
+        self.mic = MicIndicator()
+        for child in (self.ring, self.countdown, self.title, self.paused, self.mic):
             child.setPalette(self.palette())
         layout = QVBoxLayout(self)
         layout.setContentsMargins(48, 48, 48, 24)
@@ -65,6 +67,7 @@ class AudioOnlyView(QWidget):
         layout.addWidget(self.ring, 5)
         layout.addWidget(self.title, 1)
         layout.addStretch(1)
+        layout.addWidget(self.mic)
         layout.addWidget(self.hint)
 
     def show_status(

@@ -13,16 +13,17 @@ main_window imports this module, so this one knows the window only as ``PlayerWi
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QEvent, QObject, Signal
 from PySide6.QtWidgets import QStackedWidget, QWidget
 
 from routineplayer import APP_NAME
 from routineplayer.core.figure_timing import first_movement
-from routineplayer.core.rating_prompts import PainAnswer, When
+from routineplayer.core.rating_prompts import PainAnswer, When, key_for_rating
 from routineplayer.core.session import State
 from routineplayer.core.timeline import Timeline
 from routineplayer.gui.audio_only_view import AudioOnlyView
@@ -38,14 +39,17 @@ from routineplayer.gui.journal.safety_dialog import confirm_start
 from routineplayer.gui.keep_awake import KeepAwake
 from routineplayer.gui.player_controller import PlayerController
 from routineplayer.gui.player_view import PlayerView
+from routineplayer.runtime.hands_free import HandsFree
 from routineplayer.runtime.session_driver import CueSink, SessionDriver
 from routineplayer.runtime.session_flow import SessionFlow, Stage
 from routineplayer.runtime.speak import QUESTION_CHIME, say
 from routineplayer.runtime.voice import Voice
+from routineplayer.speech.voice_answer_settings import load_voice_answer_settings
 
 if TYPE_CHECKING:
     from routineplayer.core.pain import PainLocation
     from routineplayer.runtime.journal_recorder import JournalRecorder
+    from routineplayer.runtime.voice_listener import VoiceListener
 
 DriverFactory = Callable[[Timeline], SessionDriver]
 
@@ -123,6 +127,11 @@ class Playback(QObject):
         self._routine_title = ""
         self._audio_only = False
         self._was_full_screen = False
+        # Spoken answers (Settings → Spoken answers): the listener is made at the first
+        # session that wants it and kept, as its recogniser takes a moment to load.
+        self.listener: VoiceListener | None = None
+        self._listener_device: str | None = None
+        self.hands_free: HandsFree | None = None  # for the session under way, if listening
 
     @property
     def sink(self) -> CueSink | None:
@@ -173,6 +182,7 @@ class Playback(QObject):
         flow = SessionFlow(driver, timeline, self, recorder=self.window.recorder, voice=self.voice)
         flow.stage_changed.connect(self._on_stage)
         self.flow = flow
+        self._listen_to(driver)
         source = timeline.routine.source
         self.playing_routine.emit(Path(source).stem if source else timeline.routine.title)
         flow.start()  # the dialogs answer at once: it has started, or it has left
@@ -184,7 +194,15 @@ class Playback(QObject):
         self, when: When, location: PainLocation | None, answer: Callable[[PainAnswer], None]
     ) -> None:
         dialog = PainDialog(when, location=location, sink=self.sink, parent=self.widget)
+        hands_free = self.hands_free
+        if hands_free is not None:
+            # A rating said aloud is taken as the key it stands for; any key cancels one
+            # still held in its undo window.
+            dialog.installEventFilter(self)
+            hands_free.ask_pain(lambda said: dialog.prompt.press(key_for_rating(said.pain)))
         self.ask(dialog)
+        if hands_free is not None:
+            hands_free.end_pain()
         answer(dialog.answer)
 
     def confirm_safety(self, pain_before: int, answer: Callable[[bool], None]) -> None:
@@ -206,6 +224,10 @@ class Playback(QObject):
         self.controller = controller
         self._routine_title = flow.timeline.routine.title
         self._journal_note = ""
+        hands_free = self.hands_free
+        if hands_free is not None:
+            for view in (self.player_view, self.audio_view):
+                view.command.connect(hands_free.key_pressed)
         self.window.stack.setCurrentWidget(self.player_view)
         self.player_view.setFocus()
         if self.voice is not None:
@@ -223,6 +245,7 @@ class Playback(QObject):
         self.ask(SummaryDialog(heading, lines, self.widget))
 
     def leave(self, played: bool) -> None:
+        self._stop_listening()
         flow, self.flow = self.flow, None
         if flow is not None:
             self.playing_routine.emit(None)
@@ -305,6 +328,7 @@ class Playback(QObject):
 
     def close(self) -> None:
         """The window is closing: stop without a summary, release everything."""
+        self._stop_listening()
         flow, self.flow = self.flow, None
         controller, self.controller = self.controller, None
         if flow is not None:
@@ -312,5 +336,59 @@ class Playback(QObject):
         if controller is not None:
             controller.stop()
         self.keep_awake.shutdown()
+        if self.listener is not None:
+            self.listener.close()
+            self.listener = None
         if self.voice is not None:
             self.voice.close()
+
+    # -- spoken answers -------------------------------------------------------------------------
+
+    def _listen_to(self, driver: SessionDriver) -> None:
+        """Spoken answers for this session, if the person turned them on."""
+        settings = load_voice_answer_settings()
+        if not settings.enabled:
+            return
+        if self.listener is None or self._listener_device != settings.device:
+            if self.listener is not None:
+                self.listener.close()
+            # Imported here: pocketsphinx and the input side of QtMultimedia cost nothing to
+            # the many who never turn spoken answers on.
+            from routineplayer.runtime.microphone import Microphone, device_matching
+            from routineplayer.runtime.voice_listener import VoiceListener
+
+            self.listener = VoiceListener(Microphone(device_matching(settings.device)), parent=self)
+            self._listener_device = settings.device
+        hands_free = HandsFree(
+            driver,
+            self.listener,
+            sink=self.sink,
+            cues=self.voice.player if self.voice is not None else None,
+            recorder=self.window.recorder,
+            parent=self,
+        )
+        for view in (self.player_view, self.audio_view):
+            hands_free.listening_changed.connect(view.mic.set_listening)
+            hands_free.notice.connect(view.mic.show_notice)
+            view.mic.set_listening(False)
+        self.hands_free = hands_free
+
+    def _stop_listening(self) -> None:
+        hands_free, self.hands_free = self.hands_free, None
+        if hands_free is None:
+            return
+        hands_free.close()
+        if self.listener is not None:
+            # Off between routines: the desktop's "microphone in use" sign goes with it.
+            self.listener.microphone.stop()
+        for view in (self.player_view, self.audio_view):
+            with contextlib.suppress(RuntimeError):  # not connected: play never began
+                view.command.disconnect(hands_free.key_pressed)
+            view.mic.hide()
+        hands_free.deleteLater()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """A key in the pain dialog cancels a spoken rating still held."""
+        if event.type() == QEvent.Type.KeyPress and self.hands_free is not None:
+            self.hands_free.key_pressed()
+        return False

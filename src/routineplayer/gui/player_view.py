@@ -27,6 +27,7 @@ from routineplayer.gui.countdown import CountdownLabel, FitLabel, GetReadyView
 from routineplayer.gui.design_tokens import HEADING, LEAD, TITLE, TOUCH_TARGET, Mood
 from routineplayer.gui.figure_widget import FigureWidget
 from routineplayer.gui.icons import set_icon
+from routineplayer.gui.mic_indicator import MicIndicator
 from routineplayer.gui.page_keys import focusable_keeping_page_keys
 from routineplayer.gui.progress_ring import ProgressRing
 from routineplayer.gui.reset_view import ResetView
@@ -147,8 +148,11 @@ class PlayerView(QWidget):
         self.progress.setMaximumHeight(10)
         self.progress.setAccessibleName("Progress through the routine")
 
+        self.mic = MicIndicator()
+
         layout = QVBoxLayout(self)
         layout.addWidget(self.banner)
+        layout.addWidget(self.mic)
         layout.addWidget(self.title)
         layout.addWidget(self.set_info)
         layout.addWidget(self.paused)

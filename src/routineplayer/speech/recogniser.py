@@ -65,11 +65,10 @@ class Heard:
 class Recogniser:
     """Feed 16 kHz mono signed 16-bit little-endian audio; get each utterance as it ends."""
 
-    def __init__(self, moment: Moment, mode: str = "jsgf", *, during_play: bool = True) -> None:
+    def __init__(self, moment: Moment, mode: str = "jsgf") -> None:
         if mode not in MODES:
             raise ValueError(f"mode must be one of {MODES}, got {mode!r}")
         self.mode = mode
-        self.during_play = during_play
         self._decoder = Decoder(lm=None, loglevel="FATAL")
         self._kws_dir = tempfile.TemporaryDirectory(prefix="routineplayer-kws-")
         for each in Moment:
@@ -89,10 +88,10 @@ class Recogniser:
     def _add_search(self, moment: Moment) -> None:
         name = moment.value
         if self.mode == "jsgf":
-            self._decoder.add_jsgf_string(name, jsgf(moment, during_play=self.during_play))
+            self._decoder.add_jsgf_string(name, jsgf(moment))
             return
         keyfile = Path(self._kws_dir.name) / f"{name}.kws"
-        lines = [f"{p} /{KWS_THRESHOLD}/" for p in phrases(moment, during_play=self.during_play)]
+        lines = [f"{p} /{KWS_THRESHOLD}/" for p in phrases(moment)]
         keyfile.write_text("\n".join(lines) + "\n", encoding="utf-8")
         self._decoder.add_kws(name, str(keyfile))
 
@@ -149,7 +148,7 @@ class Recogniser:
         text = " ".join((hyp.hypstr if hyp is not None else "").split())
         answer = None
         if end - start <= MAX_UTTERANCE_S:
-            answer = answer_for(text, self.moment, during_play=self.during_play)
+            answer = answer_for(text, self.moment)
         confidence = -math.inf
         if answer is not None and hyp is not None:
             confidence = self._against_phones(_log(hyp.score))

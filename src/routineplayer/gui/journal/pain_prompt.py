@@ -72,7 +72,7 @@ class PainPrompt(QWidget):
         self.question.setAccessibleDescription("Question")
         set_font_scale(self.question, 1.8, bold=True)
         self.rating = RatingRow()
-        self.rating.rated.connect(lambda level: self._press(str(level) if level < 10 else "t"))
+        self.rating.rated.connect(lambda level: self.press(str(level) if level < 10 else "t"))
 
         self.location_buttons: dict[PainLocation, QPushButton] = {}
         locations = QHBoxLayout()
@@ -82,7 +82,7 @@ class PainPrompt(QWidget):
             button.setCheckable(True)
             button.setStyleSheet(_CHOSEN)
             set_font_scale(button, 1.2)
-            button.clicked.connect(lambda _=False, key=_KEY_OF[location]: self._press(key))
+            button.clicked.connect(lambda _=False, key=_KEY_OF[location]: self.press(key))
             locations.addWidget(button)
             self.location_buttons[location] = button
         self.locations = QWidget()
@@ -115,7 +115,7 @@ class PainPrompt(QWidget):
         self.skip_button = QPushButton("Skip (S)")
         self.skip_button.setAccessibleName("Skip")
         self.skip_button.setAutoDefault(False)
-        self.skip_button.clicked.connect(lambda: self._press("s"))
+        self.skip_button.clicked.connect(lambda: self.press("s"))
         bottom = QHBoxLayout()
         bottom.addWidget(self.hint, 1)
         bottom.addWidget(self.skip_button)
@@ -148,7 +148,7 @@ class PainPrompt(QWidget):
             say(self.sink, self.interview.question, chime=QUESTION_CHIME)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        if event.isAutoRepeat() or not self._press(key_text(event)):
+        if event.isAutoRepeat() or not self.press(key_text(event)):
             super().keyPressEvent(event)
 
     def skip(self) -> None:
@@ -156,9 +156,10 @@ class PainPrompt(QWidget):
         if self.interview.phase is Phase.NOTE:
             self._finish_note(self.note.text())
         elif not self.interview.done:
-            self._press("s")
+            self.press("s")
 
-    def _press(self, key: str) -> bool:
+    def press(self, key: str) -> bool:
+        """Take one key as if typed (a spoken rating comes this way too)."""
         if not key or self.interview.done:
             return False
         said = self.interview.press(key)

@@ -1,0 +1,141 @@
+"""The window with spoken answers turned on (Settings → Spoken answers): the microphone
+indicator, a spoken "no" at the check and a spoken pain rating, through the virtual
+microphone (tests/audio/virtual_mic.py) and the real capture path. The session runs on a
+fake clock; speech is off, so the confirmations are read from the indicator."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog
+from pytestqt.qtbot import QtBot
+from virtual_mic import VirtualMic, utterance
+
+from routineplayer.core.session import State
+from routineplayer.core.timeline import Timeline
+from routineplayer.gui.journal.pain_prompt import PainDialog
+from routineplayer.gui.keep_awake import KeepAwake
+from routineplayer.gui.main_window import MainWindow
+from routineplayer.runtime.session_driver import SessionDriver
+from routineplayer.speech.voice_answer_settings import (
+    VoiceAnswerSettings,
+    save_voice_answer_settings,
+)
+
+pytestmark = [pytest.mark.audio, pytest.mark.speech, pytest.mark.slow]
+
+WAIT_MS = 30_000
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.t = 1000.0
+
+    def __call__(self) -> float:
+        return self.t
+
+
+@pytest.fixture(autouse=True)
+def _tools(require_command: Callable[[str, str], str]) -> None:
+    require_command("sox", "sox")
+    require_command("paplay", "pulseaudio-utils")
+    require_command("espeak-ng", "espeak-ng")
+
+
+@pytest.fixture
+def answers() -> dict[type, Callable[[QDialog], bool]]:
+    """How each kind of dialog is answered (the window's ask seam); True otherwise."""
+    return {}
+
+
+@pytest.fixture
+def window(
+    qtbot: QtBot, virtual_mic: VirtualMic, answers: dict[type, Callable[[QDialog], bool]]
+) -> Iterator[tuple[MainWindow, FakeClock]]:
+    save_voice_answer_settings(VoiceAnswerSettings(enabled=True))
+    clock = FakeClock()
+
+    def make_driver(timeline: Timeline) -> SessionDriver:
+        return SessionDriver.for_timeline(timeline, clock=clock)
+
+    def ask(dialog: QDialog) -> bool:
+        answer = answers.get(type(dialog))
+        return answer(dialog) if answer is not None else True
+
+    win = MainWindow(make_driver=make_driver, ask=ask, keep_awake=KeepAwake(), speech=False)
+    qtbot.addWidget(win)
+    win.resize(1024, 720)
+    win.show()
+    qtbot.waitExposed(win)
+    yield win, clock
+    win.close()
+
+
+def start(qtbot: QtBot, win: MainWindow, title: str) -> None:
+    view = win.library_view
+    rows = [view.list.item(i).text() for i in range(view.count())]
+    view.list.setCurrentRow(rows.index(title))
+    qtbot.keyClick(view.list, Qt.Key.Key_Return)
+    assert win.controller is not None, f"{title} did not start"
+
+
+def to_the_check(qtbot: QtBot, win: MainWindow, clock: FakeClock) -> None:
+    controller = win.controller
+    assert controller is not None
+    session = controller.session
+    for _ in range(100_000):
+        if session.state is State.CHECKING:
+            return
+        if session.state is State.WAITING_DONE:
+            controller.driver.done()
+        else:
+            due = session.next_due()
+            clock.t = min(due, clock.t + 1.0) if due is not None else clock.t + 1.0
+            controller.driver.tick()
+    raise AssertionError("no check came")
+
+
+def test_a_spoken_no_at_the_check_moves_the_routine_on_and_the_indicator_says_so(
+    qtbot: QtBot, window: tuple[MainWindow, FakeClock], virtual_mic: VirtualMic, sounds: Path
+) -> None:
+    win, clock = window
+    start(qtbot, win, "Upper-back slides")
+    to_the_check(qtbot, win, clock)
+    mic = win.playback.player_view.mic
+    qtbot.waitUntil(lambda: mic.isVisible() and "Listening" in mic.text(), timeout=WAIT_MS)
+    qtbot.wait(1500)  # the microphone's first audio
+    virtual_mic.play_soon(utterance("no", sounds))
+    controller = win.controller
+    assert controller is not None
+    qtbot.waitUntil(lambda: controller.session.state is not State.CHECKING, timeout=WAIT_MS)
+    assert "No: carry on." in mic.text()
+    assert controller.session.state is not State.RESETTING
+
+
+def test_the_pain_question_takes_a_spoken_rating(
+    qtbot: QtBot,
+    window: tuple[MainWindow, FakeClock],
+    answers: dict[type, Callable[[QDialog], bool]],
+    virtual_mic: VirtualMic,
+    sounds: Path,
+) -> None:
+    win, _clock = window
+    levels: list[int | None] = []
+
+    def by_voice(dialog: QDialog) -> bool:
+        # Stands in for the dialog's modal loop: the event loop runs while "four" is said.
+        assert isinstance(dialog, PainDialog)
+        if levels:  # the question after the routine: by key, as ever
+            return True
+        qtbot.wait(1500)
+        virtual_mic.play_soon(utterance("four", sounds))
+        qtbot.waitUntil(lambda: dialog.prompt.interview.level is not None, timeout=WAIT_MS)
+        levels.append(dialog.prompt.interview.level)
+        return True
+
+    answers[PainDialog] = by_voice
+    start(qtbot, win, "Upper-back slides")
+    assert levels == [4]

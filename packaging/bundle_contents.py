@@ -139,6 +139,25 @@ def data_files() -> list[tuple[str, str]]:
     return [(str(ROOT / source), dest) for source, dest in DATA_DIRS]
 
 
+# Spoken answers (speech/recogniser.py) decode with pocketsphinx's own English model, found
+# next to its package (pocketsphinx.get_model_path). PyInstaller sees the package's code but
+# not its model. The dictation language model (en-us.lm.bin, 27 MB of the 30) stays out:
+# recognition is by a small grammar per moment, never dictation.
+UNUSED_MODEL_FILES = frozenset({"en-us.lm.bin"})
+
+
+def recogniser_model_files() -> list[tuple[str, str]]:
+    """(source file, destination folder) pairs for pocketsphinx's model in the bundle."""
+    import pocketsphinx  # the build venv has it: it is one of the app's dependencies
+
+    model = Path(pocketsphinx.get_model_path())
+    return [
+        (str(path), str(Path("pocketsphinx") / "model" / path.parent.relative_to(model)))
+        for path in sorted(model.rglob("*"))
+        if path.is_file() and path.name not in UNUSED_MODEL_FILES and path.suffix != ".txt"
+    ]
+
+
 def icon_png(size: int = 256) -> Path:
     return ICONS / f"{size}x{size}" / "apps" / f"{APP_ID}.png"
 

@@ -5,7 +5,8 @@ load and expand every built-in routine (core.library, core.timeline); start the 
 QApplication with its icon; render one cue with the speech renderer in its worker process
 (in the frozen app that is the executable started again with a flag: a missing hidden
 import or driver fails here); load that cue and every chime into the cue player
-(QtMultimedia; nothing is played); show the main window and let Qt process its events.
+(QtMultimedia; nothing is played); load the recogniser of spoken answers with its model;
+show the main window and let Qt process its events.
 Each step prints one line; the first failure prints why and exits 1.
 
 Speech is required: the app works without it, but a bundle that cannot speak is broken.
@@ -133,6 +134,26 @@ def load_into_cue_player(text: str, cache_dir: Path) -> str:
     return f"loaded the cue and {len(CHIME_NAMES)} chimes; {sound}"
 
 
+def load_recogniser() -> str:
+    """The recogniser of spoken answers with its model (a bundle can miss the model files),
+    fed a second of silence: nothing is heard, nothing fails."""
+    try:
+        from routineplayer.core.voice_answers import Moment
+        from routineplayer.speech.recogniser import SAMPLE_RATE, Recogniser
+
+        started = time.monotonic()
+        recogniser = Recogniser(Moment.CHECK)
+        try:
+            heard = recogniser.feed(bytes(2 * SAMPLE_RATE)) + recogniser.flush()
+        finally:
+            recogniser.close()
+    except Exception as exc:  # an ImportError, or pocketsphinx failing to read its model
+        raise SmokeTestFailure(f"the recogniser of spoken answers did not load: {exc}") from exc
+    if any(h.answer is not None for h in heard):
+        raise SmokeTestFailure(f"the recogniser heard an answer in silence: {heard}")
+    return f"loaded with its model in {time.monotonic() - started:.1f} s"
+
+
 def _wait_until(condition: Callable[[], bool], timeout: float) -> bool:
     from PySide6.QtCore import QCoreApplication, QEventLoop
 
@@ -193,6 +214,7 @@ def run() -> int:
         with tempfile.TemporaryDirectory(prefix="routineplayer-smoke-") as tmp:
             _say(f"ok: rendered the cue {first!r}: {render_one_cue(first, Path(tmp))}")
             _say(f"ok: cue player {load_into_cue_player(first, Path(tmp))}")
+        _say(f"ok: recogniser {load_recogniser()}")
         _say(f"ok: main window {show_main_window()}")
     except SmokeTestFailure as exc:
         print(f"smoke-test: FAILED: {exc}", file=sys.stderr, flush=True)

@@ -170,3 +170,13 @@ def test_launcher_runs_the_speech_worker() -> None:
     hello = json.loads(worker.stdout.splitlines()[0])
     assert hello.get("hello") is True, worker.stdout + worker.stderr
     assert worker.returncode == 0
+
+
+def test_the_recogniser_model_goes_in_without_the_dictation_model() -> None:
+    files = contents.recogniser_model_files()
+    names = {Path(source).name for source, _ in files}
+    # The acoustic model, the dictionary and the phone loop (speech/recogniser.py's confidence)
+    assert {"mdef", "means", "cmudict-en-us.dict", "en-us-phone.lm.bin"} <= names
+    assert "en-us.lm.bin" not in names
+    # Where pocketsphinx.get_model_path() looks in the bundle: next to its package.
+    assert all(dest.startswith("pocketsphinx/model/en-us") for _, dest in files)

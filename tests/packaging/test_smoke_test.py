@@ -37,7 +37,7 @@ def test_passes_on_this_install() -> None:
     assert result.returncode == 0, result.stdout + result.stderr
     lines = result.stdout.splitlines()
     steps = [line.split(": ", 2)[2].split()[0] for line in lines[:-1]]
-    assert steps == ["5", "application", "rendered", "cue", "main"], lines
+    assert steps == ["5", "application", "rendered", "cue", "recogniser", "main"], lines
     assert all(line.startswith("smoke-test: ok: ") for line in lines[:-1])
     assert lines[-1] == "smoke-test: passed"
 
@@ -48,6 +48,14 @@ def test_fails_without_speech_naming_the_package() -> None:
     assert result.returncode == 1
     assert "smoke-test: FAILED: speech is unavailable" in result.stderr
     assert "apt-get install espeak-ng" in result.stderr
+
+
+def test_fails_when_the_recogniser_has_no_model(tmp_path: Path) -> None:
+    # pocketsphinx looks for its model where POCKETSPHINX_PATH says: an empty folder is a
+    # bundle that left the model out.
+    result = _smoke_test(POCKETSPHINX_PATH=str(tmp_path))
+    assert result.returncode == 1
+    assert "smoke-test: FAILED: the recogniser of spoken answers did not load" in result.stderr
 
 
 def test_fails_on_a_broken_builtin_routine(tmp_path: Path) -> None:

@@ -348,6 +348,7 @@ class TerminalPlayer(QObject):
         """A rating said aloud (and not undone): taken as the key it stands for."""
         if self._interview is None:
             return
+        self._interview.spoken = True
         self._answer(key_for_rating(answer.pain))  # where it hurts, if asked next: by key
 
     def _confirm_key(self, key: str) -> None:

@@ -92,8 +92,9 @@ def test_a_spoken_no_answers_the_check_and_the_journal_says_it_was_spoken(
         to_the_check(driver, clock)
         qtbot.waitUntil(lambda: listening[-1:] == [True], timeout=WAIT_MS)
         qtbot.wait(1500)  # the microphone takes up to a second to deliver its first audio
-        virtual_mic.play_soon(utterance("no", sounds))
+        speaking = virtual_mic.play_soon(utterance("no", sounds))
         qtbot.waitUntil(lambda: driver.session.state is not State.CHECKING, timeout=WAIT_MS)
+        speaking.join(timeout=30)  # not left playing into the next test
         assert said.texts == ["No: carry on."]
         assert driver.session.state is not State.RESETTING
         assert recorder.flush()
@@ -118,8 +119,9 @@ def test_pause_said_during_play_pauses_at_once(
     try:
         driver.start()
         qtbot.wait(1500)
-        virtual_mic.play_soon(utterance("pause", sounds))
+        speaking = virtual_mic.play_soon(utterance("pause", sounds))
         qtbot.waitUntil(lambda: driver.session.state is State.PAUSED, timeout=WAIT_MS)
+        speaking.join(timeout=30)  # not left playing into the next test
         assert said.texts == ["Paused."]
     finally:
         hands.close()

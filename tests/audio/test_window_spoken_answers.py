@@ -107,10 +107,11 @@ def test_a_spoken_no_at_the_check_moves_the_routine_on_and_the_indicator_says_so
     mic = win.playback.player_view.mic
     qtbot.waitUntil(lambda: mic.isVisible() and "Listening" in mic.text(), timeout=WAIT_MS)
     qtbot.wait(1500)  # the microphone's first audio
-    virtual_mic.play_soon(utterance("no", sounds))
+    speaking = virtual_mic.play_soon(utterance("no", sounds))
     controller = win.controller
     assert controller is not None
     qtbot.waitUntil(lambda: controller.session.state is not State.CHECKING, timeout=WAIT_MS)
+    speaking.join(timeout=30)  # not left playing into the next test
     assert "No: carry on." in mic.text()
     assert controller.session.state is not State.RESETTING
 
@@ -131,8 +132,9 @@ def test_the_pain_question_takes_a_spoken_rating(
         if levels:  # the question after the routine: by key, as ever
             return True
         qtbot.wait(1500)
-        virtual_mic.play_soon(utterance("four", sounds))
+        speaking = virtual_mic.play_soon(utterance("four", sounds))
         qtbot.waitUntil(lambda: dialog.prompt.interview.level is not None, timeout=WAIT_MS)
+        speaking.join(timeout=30)  # not left playing into the next test
         levels.append(dialog.prompt.interview.level)
         return True
 

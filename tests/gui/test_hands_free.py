@@ -47,7 +47,14 @@ class FakeListener(QObject):
 
 class FakeCues(QObject):
     cue_started = Signal(str)
-    cue_finished = Signal(str)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.speaking: str | None = None
+
+    def start(self, text: str) -> None:
+        self.speaking = text
+        self.cue_started.emit(text)
 
 
 class FakeSink:
@@ -193,14 +200,21 @@ def test_stop_is_held_and_a_key_keeps_the_routine_going(rig: Rig, qtbot: QtBot) 
 
 def test_our_own_voice_mutes_the_listener_until_its_echo_is_gone(rig: Rig, qtbot: QtBot) -> None:
     rig.driver.start()
-    rig.cues.cue_started.emit("Halfway.")
+    rig.cues.start("Halfway.")
     assert rig.listener.muted
-    rig.cues.cue_started.emit("One more minute.")  # queued right behind it
-    rig.cues.cue_finished.emit("Halfway.")
-    qtbot.wait(ECHO_TAIL_MS + 100)
-    assert rig.listener.muted  # the second is still playing
-    rig.cues.cue_finished.emit("One more minute.")
+    rig.cues.start("One more minute.")  # right behind it
+    qtbot.wait(ECHO_TAIL_MS + 200)
+    assert rig.listener.muted  # still speaking
+    rig.cues.speaking = None
+    qtbot.wait(ECHO_TAIL_MS // 2)
     assert rig.listener.muted  # the echo's tail
+    qtbot.waitUntil(lambda: not rig.listener.muted, timeout=2000)
+
+
+def test_a_cue_that_cannot_sound_does_not_leave_the_listener_muted(rig: Rig, qtbot: QtBot) -> None:
+    rig.driver.start()
+    rig.cues.cue_started.emit("Halfway.")  # visual only: never speaking, never finished
+    assert rig.listener.muted
     qtbot.waitUntil(lambda: not rig.listener.muted, timeout=2000)
 
 
@@ -212,7 +226,7 @@ def test_a_spoken_pain_rating_answers_the_question(rig: Rig, qtbot: QtBot) -> No
     assert rig.sink.said == ["Pain 4."]
     qtbot.waitUntil(lambda: got == [VoiceAnswer(Kind.PAIN, 4)], timeout=5000)
     assert rig.listener.moment is None
-    assert rig.recorder.voice == [("pain", "pain 4", None, None)]
+    assert rig.recorder.voice == []  # the player notes it with the rating (PainAnswer.spoken)
 
 
 def test_a_failed_microphone_leaves_the_keys_and_the_routine_plays_on(rig: Rig) -> None:

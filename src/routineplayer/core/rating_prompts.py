@@ -78,6 +78,7 @@ class PainAnswer:
     level: int | None  # None: skipped
     location: PainLocation | None = None
     note: str | None = None
+    spoken: bool = False  # the rating (or the skip) was said aloud (runtime.hands_free)
 
     @property
     def skipped(self) -> bool:
@@ -96,7 +97,8 @@ def rating_for_key(key: str) -> int | None:
 
 def key_for_rating(level: int | None) -> str:
     """The key that gives ``level`` (None: the skip key): a spoken rating is taken as the
-    key press it stands for, so it goes through the same interview."""
+    key press it stands for, so it goes through the same interview (whose ``spoken`` the
+    player sets)."""
     if level is None:
         return "s"
     return TEN_KEY if level == PAIN_MAX else str(level)
@@ -146,6 +148,7 @@ class PainInterview:
         self._ask_location = ask_location and when is When.BEFORE
         self._ask_note = ask_note and when is When.AFTER
         self.note: str | None = None
+        self.spoken = False  # set by a player that took the rating by voice
 
     @property
     def done(self) -> bool:
@@ -164,7 +167,7 @@ class PainInterview:
     @property
     def answer(self) -> PainAnswer:
         location = self.location if self.level else None  # no place for "no pain"
-        return PainAnswer(self.level, location, self.note or None)
+        return PainAnswer(self.level, location, self.note or None, self.spoken)
 
     def press(self, key: str) -> str | None:
         """Take one key; returns what to say about it, or None when the key means nothing.

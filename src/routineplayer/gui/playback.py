@@ -26,6 +26,7 @@ from routineplayer.core.figure_timing import first_movement
 from routineplayer.core.rating_prompts import PainAnswer, When, key_for_rating
 from routineplayer.core.session import State
 from routineplayer.core.timeline import Timeline
+from routineplayer.core.voice_answers import VoiceAnswer
 from routineplayer.gui.audio_only_view import AudioOnlyView
 from routineplayer.gui.dialogs import (
     STOP_QUESTION_SPOKEN,
@@ -199,7 +200,7 @@ class Playback(QObject):
             # A rating said aloud is taken as the key it stands for; any key cancels one
             # still held in its undo window.
             dialog.installEventFilter(self)
-            hands_free.ask_pain(lambda said: dialog.prompt.press(key_for_rating(said.pain)))
+            hands_free.ask_pain(lambda said: _spoken_rating(dialog, said))
         self.ask(dialog)
         if hands_free is not None:
             hands_free.end_pain()
@@ -392,3 +393,9 @@ class Playback(QObject):
         if event.type() == QEvent.Type.KeyPress and self.hands_free is not None:
             self.hands_free.key_pressed()
         return False
+
+
+def _spoken_rating(dialog: PainDialog, said: VoiceAnswer) -> None:
+    """A rating said aloud (and not undone): taken as the key it stands for."""
+    dialog.prompt.interview.spoken = True
+    dialog.prompt.press(key_for_rating(said.pain))

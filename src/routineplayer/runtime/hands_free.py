@@ -49,6 +49,7 @@ if TYPE_CHECKING:
     from routineplayer.speech.recogniser import Heard
 
 ECHO_TAIL_MS = 400  # a living room's reverberation is well under this
+QUIET_POLL_MS = 50
 FALLBACK_LINE = "Spoken answers are off for now: {why} Answer with the keys."
 _PAIN_TURN = "pain"
 
@@ -77,16 +78,19 @@ class HandsFree(QObject):
         self._clock = clock
         self._turns = VoiceTurns(hold_s)
         self._pain: Callable[[VoiceAnswer], object] | None = None
-        self._speaking = 0  # cues started and not yet ended
         self._closed = False
         self._hold = QTimer(self)
         self._hold.setSingleShot(True)
         self._hold.setTimerType(Qt.TimerType.PreciseTimer)
         self._hold.timeout.connect(self._on_hold_over)
-        self._tail = QTimer(self)
-        self._tail.setSingleShot(True)
-        self._tail.setInterval(ECHO_TAIL_MS)
-        self._tail.timeout.connect(self._unmute)
+        # While muted: looks every QUIET_POLL_MS for the voice to have been quiet for
+        # ECHO_TAIL_MS. Asked of the player, not counted from its signals: a cue that
+        # cannot sound (visual only) starts without ever finishing.
+        self._cues = cues
+        self._quiet_since: float | None = None
+        self._quiet = QTimer(self)
+        self._quiet.setInterval(QUIET_POLL_MS)
+        self._quiet.timeout.connect(self._check_quiet)
         driver.state_changed.connect(self._follow)
         driver.ticked.connect(self._follow)
         listener.heard.connect(self._on_heard)
@@ -94,7 +98,6 @@ class HandsFree(QObject):
         listener.listening_changed.connect(self.listening_changed)
         if cues is not None:
             cues.cue_started.connect(self._on_cue_started)
-            cues.cue_finished.connect(self._on_cue_ended)  # a dropped cue never started
         self._follow()
 
     @property
@@ -124,7 +127,7 @@ class HandsFree(QObject):
             return
         self._closed = True
         self._hold.stop()
-        self._tail.stop()
+        self._quiet.stop()
         self._pain = None
         self._turns.ask(None)
         for signal, slot in (
@@ -205,9 +208,10 @@ class HandsFree(QObject):
     def _apply(self, answer: VoiceAnswer) -> None:
         kind = answer.kind
         if kind in (Kind.PAIN, Kind.SKIP):
+            # The player notes it as spoken with the rating (PainAnswer.spoken): the pain
+            # before is asked before the journal has a session to note it in.
             callback, self._pain = self._pain, None
             if callback is not None:
-                self._record("pain", answer)
                 callback(answer)
             self._follow()
             return
@@ -243,17 +247,22 @@ class HandsFree(QObject):
     # -- never hearing ourselves ----------------------------------------------------------------
 
     def _on_cue_started(self, _text: str) -> None:
-        self._speaking += 1
-        self._tail.stop()
+        self._quiet_since = None
         self.listener.mute(True)
+        self._quiet.start()
 
-    def _on_cue_ended(self, _text: str) -> None:
-        self._speaking = max(0, self._speaking - 1)
-        if self._speaking == 0:
-            self._tail.start()
-
-    def _unmute(self) -> None:
-        if self._speaking == 0 and not self._closed:
+    def _check_quiet(self) -> None:
+        if self._closed or self._cues is None:
+            self._quiet.stop()
+            return
+        if self._cues.speaking is not None:
+            self._quiet_since = None
+            return
+        now = time.monotonic()
+        if self._quiet_since is None:
+            self._quiet_since = now
+        elif now - self._quiet_since >= ECHO_TAIL_MS / 1000:
+            self._quiet.stop()
             self.listener.mute(False)
 
     def _on_failed(self, why: str) -> None:

@@ -165,6 +165,8 @@ class JournalRecorder(QObject):
         self._put(RecordKind.START, start)
         if pain is not None and not pain.skipped:
             self.record_pain_before(pain)
+        if pain is not None and pain.spoken:  # asked before there was a session to note it in
+            self.record_voice_answer("pain", _spoken_pain(pain))
         return session
 
     def attach(self, driver: SessionDriver) -> None:
@@ -196,6 +198,8 @@ class JournalRecorder(QObject):
 
     def record_pain_after(self, pain: PainAnswer) -> None:
         """The rating after the session (asked once it has ended); a skip records nothing."""
+        if pain.spoken:
+            self.record_voice_answer("pain", _spoken_pain(pain))
         if pain.skipped:
             return
         level, note = pain.level, pain.note
@@ -376,6 +380,10 @@ class JournalRecorder(QObject):
             f"routineplayer closed before it could write {what} to your journal: {why}. "
             "That part of the session is not recorded."
         )
+
+
+def _spoken_pain(pain: PainAnswer) -> str:
+    return "skip" if pain.level is None else f"pain {pain.level}"
 
 
 def _id(session: int | None) -> int:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from pytestqt.qtbot import QtBot
+from session_support import FakeClock, to_the_check
 from virtual_mic import VirtualMic, utterance
 
 from routineplayer.core.journal import Journal
@@ -25,30 +26,6 @@ pytestmark = [pytest.mark.audio, pytest.mark.speech, pytest.mark.slow]
 
 WAIT_MS = 30_000  # two slow cores, other work running: generous
 HOLD_S = 0.5
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.t = 1000.0
-
-    def __call__(self) -> float:
-        return self.t
-
-
-def to_the_check(driver: SessionDriver, clock: FakeClock) -> None:
-    """Play on the fake clock, rep sets ended at once, until the first check waits."""
-    session = driver.session
-    driver.start()
-    for _ in range(100_000):
-        if session.state is State.CHECKING:
-            return
-        if session.state is State.WAITING_DONE:
-            driver.done()
-        else:
-            due = session.next_due()
-            clock.t = min(due, clock.t + 1.0) if due is not None else clock.t + 1.0
-            driver.tick()
-    raise AssertionError("no check came")
 
 
 class Said:

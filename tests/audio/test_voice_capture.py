@@ -197,7 +197,9 @@ def test_nothing_is_heard_when_not_listening(
     listener.listen(Moment.PAIN)
     virtual_mic.play_soon(utterance("skip", sounds))  # the new moment's grammar
     qtbot.waitUntil(lambda: answers.kinds() != [], timeout=WAIT_MS)
-    assert answers.kinds() == [Kind.SKIP]
+    # Heard with the pain question's words (espeak-ng's "skip" is at times heard as "six":
+    # how often is the benchmark's business), never the check's.
+    assert answers.kinds()[0] in (Kind.SKIP, Kind.PAIN)
 
 
 def test_a_missing_device_falls_back_to_the_default_input(

@@ -12,6 +12,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog
 from pytestqt.qtbot import QtBot
+from session_support import FakeClock, to_the_check
 from virtual_mic import VirtualMic, utterance
 
 from routineplayer.core.session import State
@@ -28,14 +29,6 @@ from routineplayer.speech.voice_answer_settings import (
 pytestmark = [pytest.mark.audio, pytest.mark.speech, pytest.mark.slow]
 
 WAIT_MS = 30_000
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.t = 1000.0
-
-    def __call__(self) -> float:
-        return self.t
 
 
 @pytest.fixture(autouse=True)
@@ -82,28 +75,13 @@ def start(qtbot: QtBot, win: MainWindow, title: str) -> None:
     assert win.controller is not None, f"{title} did not start"
 
 
-def to_the_check(qtbot: QtBot, win: MainWindow, clock: FakeClock) -> None:
-    controller = win.controller
-    assert controller is not None
-    session = controller.session
-    for _ in range(100_000):
-        if session.state is State.CHECKING:
-            return
-        if session.state is State.WAITING_DONE:
-            controller.driver.done()
-        else:
-            due = session.next_due()
-            clock.t = min(due, clock.t + 1.0) if due is not None else clock.t + 1.0
-            controller.driver.tick()
-    raise AssertionError("no check came")
-
-
 def test_a_spoken_no_at_the_check_moves_the_routine_on_and_the_indicator_says_so(
     qtbot: QtBot, window: tuple[MainWindow, FakeClock], virtual_mic: VirtualMic, sounds: Path
 ) -> None:
     win, clock = window
     start(qtbot, win, "Upper-back slides")
-    to_the_check(qtbot, win, clock)
+    assert win.controller is not None
+    to_the_check(win.controller.driver, clock)
     mic = win.playback.player_view.mic
     qtbot.waitUntil(lambda: mic.isVisible() and "Listening" in mic.text(), timeout=WAIT_MS)
     qtbot.wait(1500)  # the microphone's first audio

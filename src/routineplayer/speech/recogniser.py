@@ -2,10 +2,11 @@
 grammar per moment (core.voice_answers). Nothing is downloaded, nothing leaves the process,
 and no audio is kept: each utterance is decoded and dropped.
 
-The stream is cut into utterances by pocketsphinx's own voice-activity endpointer; each is
-decoded with the moment's grammar when it ends, and is an answer only if the whole
-utterance is exactly one of the moment's phrases. Two rules keep the app's own voice and the
-room's talk from becoming answers:
+The stream is cut into utterances by speech/utterance_cutter.py (voice activity and a level
+above the room's, so an answer ends with the word even under steady noise); each is
+decoded with the moment's grammar as it goes, and is an answer only if the whole utterance
+is exactly one of the moment's phrases, and *sure* if its score is near a free phone loop's
+on the same audio (SURE_RATIO). Two more rules:
 
 - An utterance longer than MAX_UTTERANCE_S is not an answer: answers are one or two words,
   while a cue or a conversation is a sentence.
@@ -15,9 +16,9 @@ room's talk from becoming answers:
   espeak-ng speech with zero silence, 90 % with the floor). So a constant noise floor at
   about -54 dBFS, below any real microphone's own, is added to every sample.
 
-Two search modes, chosen by measurement (bench/bench_voice_answers.py): "jsgf" decodes each
-utterance against a grammar of exactly the moment's phrases; "kws" spots the phrases as
-keywords with per-phrase thresholds.
+Two search modes, chosen by measurement (bench/bench_voice_answers.py): "jsgf" (the
+default) decodes each utterance against a grammar of exactly the moment's phrases; "kws"
+spots the phrases as keywords, and heard almost nothing right at one threshold.
 """
 
 from __future__ import annotations
@@ -29,9 +30,10 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from pocketsphinx import Decoder, Endpointer, get_model_path
+from pocketsphinx import Decoder, get_model_path
 
 from routineplayer.core.voice_answers import Moment, VoiceAnswer, answer_for, jsgf, phrases
+from routineplayer.speech.utterance_cutter import UtteranceCutter
 
 SAMPLE_RATE = 16000
 MAX_UTTERANCE_S = 2.5  # "carry on", slowly, is 1.2 s; a cue sentence is 2 s or more
@@ -51,14 +53,14 @@ _PHONES = "phones"
 
 @dataclass(frozen=True)
 class Heard:
-    """One utterance the endpointer closed, and what it means at the moment it was heard."""
+    """One utterance the cutter closed, and what it means at the moment it was heard."""
 
     answer: VoiceAnswer | None  # None: not an answer (another word, too long, nothing)
     text: str  # the recogniser's hypothesis ("" if none)
     confidence: float  # per-frame log ratio of the grammar's path to a free phone loop (<= ~0)
     start_s: float  # speech start, seconds into the stream
     end_s: float  # speech end
-    decided_s: float  # where in the stream it was decided (end plus the endpointer's window)
+    decided_s: float  # where in the stream it was decided (the end, plus the cutter's wait)
     sure: bool = True  # False: an answer, but it may be a mishearing: ask again
 
 
@@ -75,7 +77,7 @@ class Recogniser:
             self._add_search(each)
         self._decoder.add_allphone_file(_PHONES, str(Path(get_model_path()) / "en-us-phone.lm.bin"))
         self._utterance = bytearray()  # this utterance's audio, decoded twice, then dropped
-        self._endpointer = Endpointer(sample_rate=SAMPLE_RATE)
+        self._endpointer = UtteranceCutter(SAMPLE_RATE)
         self._frame_bytes: int = self._endpointer.frame_bytes
         self._pending = b""
         self._fed_samples = 0

@@ -352,8 +352,8 @@ def taken(heard: Sequence[tuple[Heard, float]]) -> int:
 
 
 def dump(mode: str, outcomes: Sequence[Outcome]) -> None:
-    """Every answer heard, with its confidence, for choosing recogniser.SURE_RATIO: set
-    ROUTINEPLAYER_VOICE_DUMP to a file."""
+    """Every answer heard, with its confidence and length, for choosing the recogniser's
+    SURE_RATIO and MAX_UTTERANCE_S: set ROUTINEPLAYER_VOICE_DUMP to a file."""
     path = os.environ.get(DUMP_ENV)
     if not path:
         return
@@ -363,7 +363,8 @@ def dump(mode: str, outcomes: Sequence[Outcome]) -> None:
                 if h.answer is not None:
                     right = o.clip.expected is not None and h.answer == o.clip.expected
                     what = "right" if right else "wrong" if o.clip.expected else "negative"
-                    out.write(f"{mode}\t{o.clip.name}\t{what}\t{h.confidence:.6f}\n")
+                    length = h.end_s - h.start_s
+                    out.write(f"{mode}\t{o.clip.name}\t{what}\t{h.confidence:.6f}\t{length:.2f}\n")
 
 
 def rank(r: Result) -> tuple[int, float, float]:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from pytestqt.qtbot import QtBot
-from session_support import FakeClock, to_the_check
+from spoken_session import FakeClock, to_the_check
 from virtual_mic import VirtualMic, utterance
 
 from routineplayer.core.journal import Journal

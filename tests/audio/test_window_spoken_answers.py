@@ -12,7 +12,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog
 from pytestqt.qtbot import QtBot
-from session_support import FakeClock, to_the_check
+from spoken_session import FakeClock, to_the_check
 from virtual_mic import VirtualMic, utterance
 
 from routineplayer.core.session import State

@@ -8,7 +8,8 @@ import math
 
 from PySide6.QtMultimedia import QAudioFormat
 
-from routineplayer.runtime.microphone import RATE, Converter, level_dbfs
+from routineplayer.runtime.microphone import RATE, Converter
+from routineplayer.speech.wavtools import level_dbfs
 
 Fmt = QAudioFormat.SampleFormat
 

@@ -32,13 +32,14 @@ from dataclasses import dataclass
 from PySide6.QtCore import QIODevice, QObject, QTimer, Signal
 from PySide6.QtMultimedia import QAudioDevice, QAudioFormat, QAudioSource, QMediaDevices, QtAudio
 
+from routineplayer.speech.wavtools import level_dbfs
+
 log = logging.getLogger(__name__)
 
 RATE = 16000  # what the recogniser decodes
 CHUNK_S = 0.05  # the smallest chunk emitted: small enough that an answer is decided promptly
 STALL_S = 5.0  # nothing delivered for this long: the device (or its server) is gone
 CHECK_MS = 1000  # how often the stall is looked for
-SILENCE_DB = -100.0  # the level of digital silence (log of zero)
 KEYS_ONLY = "answers by keys only."
 NO_MICROPHONE = f"No microphone found: {KEYS_ONLY}"
 # Qt's sample formats as array type codes (native byte order, as Qt delivers them).
@@ -85,18 +86,6 @@ def device_matching(text: str, devices: list[InputDevice] | None = None) -> byte
         if wanted in device.description.lower():
             return device.id
     return None
-
-
-def level_dbfs(pcm: bytes) -> float:
-    """RMS level of s16le samples in dB relative to full scale; silence is SILENCE_DB."""
-    samples = array.array("h")
-    samples.frombytes(pcm[: len(pcm) - len(pcm) % 2])
-    if not samples:
-        return SILENCE_DB
-    mean_square = sum(x * x for x in samples) / len(samples)
-    if mean_square <= 0:
-        return SILENCE_DB
-    return max(SILENCE_DB, 10 * math.log10(mean_square / 32768.0**2))
 
 
 class Converter:

@@ -18,11 +18,11 @@ speech_start, speech_end), so the recogniser does not care which it has.
 
 from __future__ import annotations
 
-import array
-import math
 from collections import deque
 
 from pocketsphinx import Vad
+
+from routineplayer.speech.wavtools import level_dbfs
 
 MARGIN_DB = 8.0  # a word is this much louder than the room (at 10 dB SNR: 2 dB to spare)
 FLOOR_S = 1.0  # the room is the quietest frame of this long
@@ -30,15 +30,6 @@ START_ACTIVE = 3  # active frames among the last START_WINDOW to start an uttera
 START_WINDOW = 5
 PRE_ROLL = 10  # frames kept before the start (300 ms): a word's soft beginning
 END_QUIET = 8  # frames not active that end an utterance (240 ms)
-
-
-def frame_db(frame: bytes) -> float:
-    samples = array.array("h")
-    samples.frombytes(frame)
-    if not samples:
-        return -100.0
-    mean_square = sum(s * s for s in samples) / len(samples)
-    return 10 * math.log10(mean_square / 32768**2) if mean_square > 0 else -100.0
 
 
 class UtteranceCutter:
@@ -61,7 +52,7 @@ class UtteranceCutter:
         frame that ends an utterance, ``in_speech`` is False and ``speech_end`` is set."""
         at = self._frames * self.frame_length
         self._frames += 1
-        level = frame_db(frame)
+        level = level_dbfs(frame)
         self._levels.append(level)
         active = level >= min(self._levels) + MARGIN_DB and bool(self._vad.is_speech(frame))
         if not self.in_speech:

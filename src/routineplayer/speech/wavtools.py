@@ -8,6 +8,7 @@ conversion. Other inputs (stereo, 8/24/32-bit, AIFF from macOS's nsss) are conve
 from __future__ import annotations
 
 import io
+import math
 import struct
 import sys
 import wave
@@ -20,6 +21,7 @@ from routineplayer.core.atomic_write import write_atomic
 
 CUE_RATE = 22050  # espeak-ng's rate: chimes are made at it, playback and tracks run at it
 SILENCE_THRESHOLD = 300  # |sample| at or below this counts as silence (about -40 dBFS)
+SILENCE_DB = -100.0  # the level given to digital silence (the log of zero)
 KEEP_TAIL_SECONDS = 0.08  # trailing silence kept after trimming, so the last word is not cut
 
 
@@ -203,3 +205,15 @@ def mix_into(track: array[int], start: int, clip: array[int]) -> None:
     for i in range(end - start):
         v = region[i] + clip[i]
         track[start + i] = 32767 if v > 32767 else -32768 if v < -32768 else v
+
+
+def level_dbfs(pcm: bytes) -> float:
+    """RMS level of s16le samples in dB relative to full scale; silence is SILENCE_DB."""
+    samples = array("h")
+    samples.frombytes(pcm[: len(pcm) - len(pcm) % 2])
+    if not samples:
+        return SILENCE_DB
+    mean_square = sum(x * x for x in samples) / len(samples)
+    if mean_square <= 0:
+        return SILENCE_DB
+    return max(SILENCE_DB, 10 * math.log10(mean_square / 32768.0**2))

@@ -238,3 +238,9 @@ def test_a_failed_microphone_leaves_the_keys_and_the_routine_plays_on(rig: Rig) 
     rig.to_check()
     rig.driver.answer_check(False)
     assert rig.driver.session.state is not State.CHECKING
+
+
+def test_after_close_a_cue_no_longer_mutes_the_shared_listener(rig: Rig) -> None:
+    rig.hands.close()
+    rig.cues.start("Well done.")  # the closing words, after the player let go
+    assert not rig.listener.muted

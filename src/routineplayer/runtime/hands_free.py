@@ -138,6 +138,8 @@ class HandsFree(QObject):
             (self.listener.listening_changed, self.listening_changed),
         ):
             signal.disconnect(slot)
+        if self._cues is not None:  # a cue after this must not mute the shared listener
+            self._cues.cue_started.disconnect(self._on_cue_started)
         self.listener.mute(False)
         self.listener.listen(None)
         self.listening_changed.emit(False)

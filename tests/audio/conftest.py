@@ -14,7 +14,7 @@ from __future__ import annotations
 import atexit
 import shutil
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -69,8 +69,14 @@ def recorder(audio_sink: str) -> Iterator[Recorder]:
 
 
 @pytest.fixture
-def virtual_mic(audio_sink: str, qtbot: QtBot) -> Iterator[VirtualMic]:
-    """The default input is the virtual microphone, and Qt already lists it as such."""
+def virtual_mic(
+    audio_sink: str, qtbot: QtBot, require_command: Callable[[str, str], str]
+) -> Iterator[VirtualMic]:
+    """The default input is the virtual microphone, and Qt already lists it as such. What
+    is said into it is made by espeak-ng and sox and played with paplay."""
+    require_command("espeak-ng", "espeak-ng")
+    require_command("sox", "sox")
+    require_command("paplay", "pulseaudio-utils")
     # Imported here: QtMultimedia is not touched before the private server is up (above).
     from routineplayer.runtime.microphone import input_devices
 

@@ -4,7 +4,7 @@ its worker thread, runtime.hands_free and a real journal file."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -34,13 +34,6 @@ class Said:
 
     def play(self, text: str, priority: int, chime: str | None) -> None:
         self.texts.append(text)
-
-
-@pytest.fixture(autouse=True)
-def _tools(require_command: Callable[[str, str], str]) -> None:
-    require_command("sox", "sox")
-    require_command("paplay", "pulseaudio-utils")
-    require_command("espeak-ng", "espeak-ng")
 
 
 @pytest.fixture

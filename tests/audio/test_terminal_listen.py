@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable
 from pathlib import Path
 
 import pexpect
@@ -41,13 +40,6 @@ def say_until_heard(child: pexpect.spawn, mic: VirtualMic, wav: Path, heard: str
         if child.expect([heard, pexpect.TIMEOUT], timeout=3) == 0:
             return
     raise AssertionError(f"{wav.name} was never heard; the terminal said: {child.before!r}")
-
-
-@pytest.fixture(autouse=True)
-def _tools(require_command: Callable[[str, str], str]) -> None:
-    require_command("sox", "sox")
-    require_command("paplay", "pulseaudio-utils")
-    require_command("espeak-ng", "espeak-ng")
 
 
 def test_a_spoken_rating_and_a_spoken_no_in_the_terminal(

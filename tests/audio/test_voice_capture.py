@@ -13,7 +13,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -29,12 +29,6 @@ pytestmark = [pytest.mark.audio, pytest.mark.speech, pytest.mark.slow]
 
 WAIT_MS = 30_000  # two slow cores, other work running: generous
 SETTLE_S = 1.5  # after an utterance ends: the endpointer's window plus decoding and queues
-
-
-@pytest.fixture(autouse=True)
-def _sox(require_command: Callable[[str, str], str]) -> None:
-    require_command("sox", "sox")
-    require_command("paplay", "pulseaudio-utils")
 
 
 class Capture:

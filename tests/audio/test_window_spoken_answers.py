@@ -31,13 +31,6 @@ pytestmark = [pytest.mark.audio, pytest.mark.speech, pytest.mark.slow]
 WAIT_MS = 30_000
 
 
-@pytest.fixture(autouse=True)
-def _tools(require_command: Callable[[str, str], str]) -> None:
-    require_command("sox", "sox")
-    require_command("paplay", "pulseaudio-utils")
-    require_command("espeak-ng", "espeak-ng")
-
-
 @pytest.fixture
 def answers() -> dict[type, Callable[[QDialog], bool]]:
     """How each kind of dialog is answered (the window's ask seam); True otherwise."""
